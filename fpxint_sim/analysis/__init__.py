@@ -1,0 +1,1 @@
+"""Analyses built on the series core (convergence of model weights, ...)."""

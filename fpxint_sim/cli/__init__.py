@@ -1,0 +1,1 @@
+"""The fpxint-sim command line."""

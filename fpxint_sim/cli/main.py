@@ -1,0 +1,41 @@
+"""fpxint-sim entry point: subcommands, and the one place errors become exit codes.
+
+Exit 0 on success, 1 on a failed check, 2 on bad input (one line on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from fpxint_sim.cli import demo_cmd, expand_cmd
+from fpxint_sim.errors import InputError
+
+COMMANDS = (expand_cmd, demo_cmd)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fpxint-sim",
+        description="FP=xINT series-expanded networks on emulated integer accelerators.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for cmd in COMMANDS:
+        cmd.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except InputError as exc:
+        print(f"fpxint-sim {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("fpxint-sim: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,15 @@
+"""Uniform quantizers, scale storage and the Laplace clip."""
+
+from fpxint_sim.quant.laplace import laplace_clip_factor, laplace_clip_value
+from fpxint_sim.quant.scales import SCALE_SIGNIFICAND_BITS, round_scale_down, round_scale_up
+from fpxint_sim.quant.uniform import qrange, quantize
+
+__all__ = [
+    "SCALE_SIGNIFICAND_BITS",
+    "laplace_clip_factor",
+    "laplace_clip_value",
+    "qrange",
+    "quantize",
+    "round_scale_down",
+    "round_scale_up",
+]

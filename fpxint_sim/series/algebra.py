@@ -1,0 +1,92 @@
+"""AbelianAdd, AbelianNeg and AbelianMul on series (DESIGN.md 2.2).
+
+AbelianAdd joins the term lists; the empty series is its identity and negating every scale gives
+the inverse. AbelianMul of a bilinear op f gives the n*m independent integer jobs
+f(q_i - z_i, p_j - w_j), each with scale s_i * t_j and zero point 0. The integer jobs run in
+int64 (fpxint_sim.series.int_ops), and a scale product must be exact in float64 or the
+multiplication is refused, so the laws hold exactly, not approximately.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fpxint_sim.errors import InputError
+from fpxint_sim.series.int_ops import OPS, op_shape, scale_layout
+from fpxint_sim.series.series import Series, Term
+
+
+def _check_same_shape(a: Series, b: Series, what: str):
+    if tuple(a.shape) != tuple(b.shape):
+        raise InputError(f"{what}: series shapes differ: {tuple(a.shape)} vs {tuple(b.shape)}")
+
+
+def zero_series(shape) -> Series:
+    """Identity of AbelianAdd: the empty series."""
+    return Series(tuple(shape), ())
+
+
+def abelian_add(a: Series, b: Series) -> Series:
+    """a (+) b: the terms of both. value(a (+) b) = round(exact(a) + exact(b))."""
+    _check_same_shape(a, b, "abelian_add")
+    return Series(tuple(a.shape), tuple(a.terms) + tuple(b.terms))
+
+
+def abelian_neg(a: Series) -> Series:
+    """Inverse of a: every scale negated (integers unchanged, so terms stay in range)."""
+    return Series(tuple(a.shape), tuple(
+        Term(t.q, -t.scale, t.zero_point, t.bits, t.signed) for t in a.terms))
+
+
+def one_series(op: str, shape) -> Series:
+    """Identity of AbelianMul for op, with one term of value 1, for an operand of `shape`.
+
+    mul: ones of `shape`; matmul: the identity matrix for a right operand of a (..., M, K) left
+    operand (shape gives K via shape[-1]); conv2d: a 1x1 identity kernel for C = shape[1] channels.
+    """
+    if op == "mul":
+        q = np.ones(shape, dtype=np.int8)
+    elif op == "matmul":
+        q = np.eye(shape[-1], dtype=np.int8)
+    elif op == "conv2d":
+        q = np.eye(shape[1], dtype=np.int8).reshape(shape[1], shape[1], 1, 1)
+    else:
+        raise InputError(f"unknown op {op!r}: use one of {OPS}")
+    one = np.ones((1,) * q.ndim)
+    return Series(q.shape, (Term(q, one, np.zeros((1,) * q.ndim, np.int64), 2, True),))
+
+
+def exact_product(sa: np.ndarray, sb: np.ndarray) -> np.ndarray:
+    """sa * sb, refusing to round: raise if any product is not exactly representable."""
+    p = sa * sb
+    c = 134217729.0
+    ah = c * sa - (c * sa - sa)
+    bh = c * sb - (c * sb - sb)
+    err = ((ah * bh - p) + ah * (sb - bh) + (sa - ah) * bh) + (sa - ah) * (sb - bh)
+    if np.any(err != 0) or not np.all(np.isfinite(p)):
+        raise InputError(
+            "abelian_mul: a scale product is not exact in float64 (more than 53 significant "
+            "bits); b-bit terms carry 24-bit scales, so products of two terms are always exact, "
+            "and pow2 scales always are")
+    return p
+
+
+def abelian_mul(a: Series, b: Series, op: str = "mul", **op_args) -> Series:
+    """a (x) b for op in {"mul", "matmul", "conv2d"}: the n*m integer jobs, one term each.
+
+    conv2d takes stride, padding, dilation, groups. value(a (x) b) = round(op(exact(a), exact(b))).
+    """
+    if op not in OPS:
+        raise InputError(f"unknown op {op!r}: use one of {OPS}")
+    out_shape = op_shape(op, tuple(a.shape), tuple(b.shape), **op_args)
+    int_op = OPS[op]
+    terms = []
+    for ta in a.terms:
+        da = ta.centered()
+        for tb in b.terms:
+            sa, sb = scale_layout(op, ta.scale, tb.scale)
+            q = int_op(da, tb.centered(), **op_args)
+            scale = exact_product(sa, sb)
+            zp = np.zeros((1,) * len(out_shape), dtype=np.int64)
+            terms.append(Term(q, scale, zp, None, True))
+    return Series(out_shape, tuple(terms))
