@@ -8,10 +8,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from fpxint_sim.cli import demo_cmd, expand_cmd
+from fpxint_sim.cli import accuracy_cmd, demo_cmd, expand_cmd
 from fpxint_sim.errors import InputError
 
-COMMANDS = (expand_cmd, demo_cmd)
+COMMANDS = (demo_cmd, expand_cmd, accuracy_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -64,16 +64,20 @@ class MiniLM:
         """Sentence embeddings computed by `module` (any BERT-like copy) with this tokenisation.
 
         Sentences longer than max_length tokens are truncated (sentence-transformers uses 256
-        for this model; it was trained at 128). Batches keep the input order. The result is
-        bit-for-bit repeatable for a fixed batch_size; another batch_size pads differently and
-        may change the last float32 bit.
+        for this model; it was trained at 128). Like sentence-transformers, batches group
+        sentences of similar length (less padding: an expanded model pays for every padded
+        token in every integer job); the result comes back in input order. It is bit-for-bit
+        repeatable for a fixed batch_size and sentence list.
         """
         _check_request(sentences, batch_size, max_length)
+        lengths = [len(ids) for ids in self.tokenizer(
+            list(sentences), truncation=True, max_length=max_length)["input_ids"]]
+        order = sorted(range(len(sentences)), key=lambda i: (-lengths[i], i))
         outputs = []
         with torch.no_grad():
-            for start in range(0, len(sentences), batch_size):
+            for start in range(0, len(order), batch_size):
                 features = self.tokenizer(
-                    list(sentences[start : start + batch_size]),
+                    [sentences[i] for i in order[start : start + batch_size]],
                     padding=True,
                     truncation=True,
                     max_length=max_length,
@@ -81,7 +85,10 @@ class MiniLM:
                 )
                 hidden = module(**features)[0]
                 outputs.append(mean_pool_normalize(hidden, features["attention_mask"]))
-        return torch.cat(outputs)
+        emb = torch.cat(outputs)
+        result = torch.empty_like(emb)
+        result[torch.tensor(order)] = emb
+        return result
 
 
 def load_minilm() -> MiniLM:

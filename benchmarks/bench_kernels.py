@@ -1,0 +1,206 @@
+"""Speed of the exact integer GEMM kernels next to numpy, torch, fbgemm and ONNX Runtime.
+
+Run by hand (not a test):  python benchmarks/bench_kernels.py [--threads 1 2] [--repeats 7]
+Prints GMAC/s (best of --repeats; the machine may be shared, so best-of is the fair number),
+with the machine, versions and command. fbgemm is timed twice: with its default ISA (AVX512-VNNI
+when present: exact vpdpbusd) and forced to AVX2 (vpmaddubsw, what a Zen 3 runs) in a
+subprocess, because FBGEMM_ENABLE_INSTRUCTIONS is read once per process.
+`--agreement` prints how often fbgemm's AVX2 outputs equal exact integer math.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import warnings
+from functools import partial
+
+import numpy as np
+
+# Sleeping (not spinning) idle threads: the host is shared and has 2 cores, so spinning pools of
+# torch, Numba and ONNX Runtime would steal each other's cores in the 2-thread runs.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+SHAPES = [(256, 256, 256), (1024, 1024, 1024), (64, 4608, 512), (1, 4096, 4096)]
+
+
+def best_seconds(fn, repeats: int, budget_s: float = 3.0) -> float:
+    fn()  # warm-up (JIT, packing caches, thread pools)
+    times, start = [], time.perf_counter()
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+        if time.perf_counter() - start > budget_s and len(times) >= 2:
+            break
+    return min(times)
+
+
+def operands(m, k, n, seed=0):
+    rng = np.random.default_rng(seed)
+    return (rng.integers(0, 256, (m, k)).astype(np.uint8),
+            rng.integers(-128, 128, (k, n)).astype(np.int8))
+
+
+def fbgemm_linear(a, b):
+    import torch
+
+    torch.backends.quantized.engine = "fbgemm"
+    lin = torch.ao.nn.quantized.Linear(a.shape[1], b.shape[1], bias_=False, dtype=torch.qint8)
+    wq = torch._make_per_tensor_quantized_tensor(torch.from_numpy(b.T.copy()), 0.01, 0)
+    lin.set_weight_bias(wq, None)
+    lin.scale, lin.zero_point = 1.0, 0
+    xq = torch._make_per_tensor_quantized_tensor(torch.from_numpy(a), 0.05, 0)
+    return lambda: lin(xq)
+
+
+def time_fbgemm(shapes, threads, repeats):
+    import torch
+
+    warnings.filterwarnings("ignore")
+    out = {}
+    for t in threads:
+        torch.set_num_threads(t)
+        for m, k, n in shapes:
+            out[f"{t},{m},{k},{n}"] = best_seconds(fbgemm_linear(*operands(m, k, n)), repeats)
+    return out
+
+
+def ort_matmul_integer(a, b, threads):
+    try:
+        import onnx
+        import onnxruntime as ort
+        from onnx import TensorProto, helper
+    except ImportError:
+        return None
+    graph = helper.make_graph(
+        [helper.make_node("MatMulInteger", ["A", "B"], ["Y"])], "mmi",
+        [helper.make_tensor_value_info("A", TensorProto.UINT8, list(a.shape))],
+        [helper.make_tensor_value_info("Y", TensorProto.INT32, [a.shape[0], b.shape[1]])],
+        [helper.make_tensor("B", TensorProto.INT8, list(b.shape), b.tobytes(), raw=True)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    sess = ort.InferenceSession(onnx._serialize(model) if hasattr(onnx, "_serialize")
+                                else model.SerializeToString(), opts,
+                                providers=["CPUExecutionProvider"])
+    return lambda: sess.run(None, {"A": a})
+
+
+def run_speed(args):
+    import numba
+    import torch
+
+    from fpxint_sim.kernels import gemm, prepack_b
+
+    warnings.filterwarnings("ignore")
+    env = dict(os.environ, FBGEMM_ENABLE_INSTRUCTIONS="AVX2")
+    cmd = [sys.executable, __file__, "--fbgemm-only", "--repeats", str(args.repeats),
+           "--threads", *map(str, args.threads)]
+    fb_avx2 = json.loads(subprocess.run(cmd, env=env, check=True, capture_output=True,
+                                        text=True).stdout)
+    fb_default = time_fbgemm(SHAPES, args.threads, args.repeats)
+    rows = []
+    for t in args.threads:
+        numba.set_num_threads(t)
+        torch.set_num_threads(t)
+        for m, k, n in SHAPES:
+            a, b = operands(m, k, n)
+            rng = np.random.default_rng(1)
+            a4 = rng.integers(-8, 8, (m, k)).astype(np.int8)
+            b4 = rng.integers(-8, 8, (k, n)).astype(np.int8)
+            pb, pb4 = prepack_b(b), prepack_b(b4)
+            g = m * k * n / 1e9
+            r = {"threads": t, "shape": f"{m}x{k}x{n}"}
+            r["emu_int8"] = g / best_seconds(partial(gemm, a, pb), args.repeats)
+            r["emu_int4"] = g / best_seconds(partial(gemm, a4, pb4), args.repeats)
+            a32, b32 = a.astype(np.int32), b.astype(np.int32)
+            r["numpy_i32"] = g / best_seconds(partial(np.matmul, a32, b32), args.repeats, 1.0)
+            ta, tb = torch.from_numpy(a32), torch.from_numpy(b32)
+            r["torch_i32"] = g / best_seconds(partial(torch.matmul, ta, tb), args.repeats, 1.0)
+            r["fbgemm_def"] = g / fb_default[f"{t},{m},{k},{n}"]
+            r["fbgemm_avx2"] = g / fb_avx2[f"{t},{m},{k},{n}"]
+            ort_fn = ort_matmul_integer(a, b, t)
+            r["ort_mmi"] = g / best_seconds(ort_fn, args.repeats) if ort_fn else float("nan")
+            rows.append(r)
+            print(json.dumps(r), file=sys.stderr)
+    return rows
+
+
+def print_table(rows, args):
+    import llvmlite
+    import llvmlite.binding as llvm
+    import numba
+    import torch
+
+    feats = llvm.get_host_cpu_features()
+    print(f"# bench_kernels: {' '.join(sys.argv)}")
+    print(f"# host {platform.node()} cpu={llvm.get_host_cpu_name()} cores={os.cpu_count()} "
+          f"avx2={feats.get('avx2')} avx512vnni={feats.get('avx512vnni')} "
+          f"loadavg={os.getloadavg()[0]:.2f}")
+    print(f"# python {platform.python_version()} numpy {np.__version__} numba {numba.__version__}"
+          f" llvmlite {llvmlite.__version__} torch {torch.__version__}")
+    print(f"# GMAC/s, best of {args.repeats}; emu = fpxint_sim gemm (prepacked B, wrap 32,"
+          " int64 out); fbgemm = torch qlinear (u8 out)")
+    cols = ["emu_int8", "emu_int4", "numpy_i32", "torch_i32", "fbgemm_def", "fbgemm_avx2",
+            "ort_mmi"]
+    print("| thr | M x K x N | " + " | ".join(cols) + " | int8/fb_avx2 | int4/fb_avx2 |")
+    print("|---" * (len(cols) + 4) + "|")
+    for r in rows:
+        vals = " | ".join(f"{r[c]:.1f}" for c in cols)
+        print(f"| {r['threads']} | {r['shape']} | {vals} | {r['emu_int8'] / r['fbgemm_avx2']:.2f}"
+              f" | {r['emu_int4'] / r['fbgemm_avx2']:.2f} |")
+
+
+def run_agreement():
+    """Fraction of fbgemm-AVX2 outputs (accumulators, requantized u8) equal to exact math."""
+    import torch
+
+    from fpxint_sim.kernels import gemm
+
+    warnings.filterwarnings("ignore")
+    torch.backends.quantized.engine = "fbgemm"
+    torch.set_num_threads(1)
+    print("| K | acc == exact (emulated, bit-exact model) | u8 out == exact-derived u8 |")
+    print("|---|---|---|")
+    for k in (16, 64, 128, 170, 256, 1024, 4096):
+        a, b = operands(64, k, 64, seed=k)
+        pair, _ = gemm(a, b, pair_saturate_int16=True)
+        exact, _ = gemm(a, b)
+        so = float(np.std(exact) * 0.05 * 0.01 / 32)
+        linear = torch.ao.nn.quantized.Linear(k, 64, bias_=False, dtype=torch.qint8)
+        linear.set_weight_bias(torch._make_per_tensor_quantized_tensor(
+            torch.from_numpy(b.T.copy()), 0.01, 0), None)
+        linear.scale, linear.zero_point = so, 128
+        y = linear(torch._make_per_tensor_quantized_tensor(torch.from_numpy(a), 0.05, 0))
+        mult = np.float32(np.float32(0.05) * np.float32(0.01)) / np.float32(so)
+        y_exact = np.clip(np.rint(exact.astype(np.float32) * mult) + 128, 0, 255)
+        same_u8 = float((y.int_repr().numpy() == y_exact).mean())
+        print(f"| {k} | {float((pair == exact).mean()):.4f} | {same_u8:.4f} |")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--repeats", type=int, default=7)
+    p.add_argument("--fbgemm-only", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--agreement", action="store_true",
+                   help="fbgemm AVX2 vs exact integer agreement (set FBGEMM_ENABLE_INSTRUCTIONS)")
+    args = p.parse_args()
+    if args.fbgemm_only:
+        print(json.dumps(time_fbgemm(SHAPES, args.threads, args.repeats)))
+    elif args.agreement:
+        run_agreement()
+    else:
+        print_table(run_speed(args), args)
+
+
+if __name__ == "__main__":
+    main()

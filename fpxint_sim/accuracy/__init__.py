@@ -1,0 +1,1 @@
+"""Accuracy of expanded networks against their float originals."""

@@ -1,0 +1,107 @@
+"""Expansion of a float torch.nn.Module into an expanded network (DESIGN.md 2.3).
+
+BatchNorm is folded into the preceding Conv2d, every Linear and Conv2d (zero padding; any stride,
+padding, groups, dilation) becomes an expanded layer, and whatever holds parameters but cannot
+be expanded (embeddings, LayerNorm, unfolded BatchNorm, other convs) stays float and is listed.
+Basis model k keeps the k-th integer weight term of every layer (DESIGN.md 2.3, model level).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from torch import nn
+
+from fpxint_sim.expand.config import ExpansionConfig
+from fpxint_sim.expand.expanded_layers import ExpandedConv2d, ExpandedLinear, _ExpandedBase
+from fpxint_sim.expand.fold_bn import fold_batchnorm
+from fpxint_sim.series.series import Series
+
+
+@dataclass
+class ExpandedModel:
+    module: nn.Module
+    config: ExpansionConfig
+    layers: dict = field(default_factory=dict)  # name -> expanded layer
+    float_layers: list = field(default_factory=list)  # (name, type) left in float
+    folded_batchnorms: int = 0
+
+    def __call__(self, *args, **kwargs):
+        return self.module(*args, **kwargs)
+
+    def reset_stats(self):
+        for layer in self.layers.values():
+            layer.a_term_counts.clear()
+            layer.jobs_per_forward.clear()
+
+    def jobs_per_inference(self) -> int:
+        """Integer GEMM/conv jobs of the last forward pass, summed over layers."""
+        return sum(layer.jobs_per_forward[-1] for layer in self.layers.values()
+                   if layer.jobs_per_forward)
+
+    def basis_model(self, k) -> ExpandedModel:
+        """Basis model: weight term k of every layer (int), or term k[name] per layer (dict).
+
+        A layer whose series ended early has a zero term there. A layer keeps its bias only
+        when its own index and those of all layers before it are 1: for a chain without
+        nonlinearities the sum over all index tuples then counts every bias exactly once.
+        """
+        out = copy.deepcopy(self)
+        all_one = True
+        for name, layer in out.layers.items():  # registration order = forward order of a chain
+            idx = k[name] if isinstance(k, dict) else k
+            ws = layer.weight_series
+            if ws is None:
+                raise ValueError(f"{name}: float weights have no basis terms")
+            terms = (ws.terms[idx - 1],) if idx <= len(ws) else ()
+            layer.set_weight_series(Series(ws.shape, terms))
+            all_one = all_one and idx == 1
+            layer.use_bias = all_one
+        return out
+
+    def summary(self) -> list[dict]:
+        rows = []
+        for name, layer in self.layers.items():
+            rows.append({"layer": name, "type": type(layer).__name__,
+                         "w_terms": 0 if layer.weight_series is None else len(layer.weight_series),
+                         "a_terms_last": layer.a_term_counts[-1] if layer.a_term_counts else None,
+                         "jobs_last": layer.jobs_per_forward[-1] if layer.jobs_per_forward
+                         else None})
+        return rows
+
+
+def _expandable(m: nn.Module) -> bool:
+    if isinstance(m, nn.Linear):
+        return True
+    return isinstance(m, nn.Conv2d) and m.padding_mode == "zeros" and not isinstance(
+        m.padding, str)
+
+
+def _expanded(layer: nn.Module, cfg: ExpansionConfig, name: str) -> _ExpandedBase:
+    cls = ExpandedLinear if isinstance(layer, nn.Linear) else ExpandedConv2d
+    return cls(layer, cfg, name)
+
+
+def expand_model(module: nn.Module, cfg: ExpansionConfig | None = None) -> ExpandedModel:
+    """Expanded copy of `module` (the original is untouched); needs no data."""
+    cfg = cfg or ExpansionConfig()
+    m = copy.deepcopy(module).eval()
+    folded = fold_batchnorm(m)
+    result = ExpandedModel(m, cfg, folded_batchnorms=folded)
+    if _expandable(m):  # the model is a single layer: it is its own (root) layer ""
+        result.module = _expanded(m, cfg, "")
+        result.layers[""] = result.module
+        return result
+    for parent_name, parent in list(m.named_modules()):
+        for child_name, child in list(parent.named_children()):
+            full = f"{parent_name}.{child_name}" if parent_name else child_name
+            if isinstance(child, _ExpandedBase):
+                continue
+            if _expandable(child):
+                new = _expanded(child, cfg, full)
+                parent._modules[child_name] = new
+                result.layers[full] = new
+            elif any(True for _ in child.parameters(recurse=False)):
+                result.float_layers.append((full, type(child).__name__))
+    return result

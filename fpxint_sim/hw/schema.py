@@ -1,0 +1,155 @@
+"""The accelerator description: plain frozen dataclasses, one per YAML section, units in names.
+
+Field metadata drives validation (fpxint_sim/hw/validate.py): `minimum` is the smallest allowed
+value (sizes and rates must be > 0, energies and power >= 0). The YAML keys are exactly the field
+names; docs/performance_model.md explains how each number is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DATAFLOWS = ("ws", "os", "is")
+OPERAND_TYPES = ("int4", "uint4", "int8", "uint8")
+PRECISIONS = ("int4", "int8")  # keys of the per-precision tables (signedness does not matter)
+OVERFLOW_MODES = ("wrap", "saturate")
+ACCUMULATOR_BITS = (*range(16, 33), 64)
+
+POSITIVE = {"minimum": "positive"}
+NON_NEGATIVE = {"minimum": "non-negative"}
+
+
+def precision_of(bits: int) -> str:
+    """Table key for an operand width: 4 -> 'int4', 8 -> 'int8'."""
+    return f"int{bits}"
+
+
+def bits_of(operand_type: str) -> int:
+    """Bit width of an operand type name: 'uint4' -> 4."""
+    return int(operand_type.removeprefix("u").removeprefix("int"))
+
+
+@dataclass(frozen=True)
+class ArraySpec:
+    """The MAC array: R x C processing elements and the dataflow (what stays in the PEs)."""
+
+    array_rows: int = field(metadata=POSITIVE)
+    array_cols: int = field(metadata=POSITIVE)
+    dataflow: str = "ws"
+
+
+@dataclass(frozen=True)
+class ArithmeticSpec:
+    """What the PEs compute: operand types, low-bit MAC rates, accumulator width and overflow.
+
+    Default energy: an INT8 MAC is Horowitz's INT8 multiply 0.2 pJ + INT32 add 0.1 pJ = 0.3 pJ.
+    """
+
+    weight_types: tuple[str, ...] = ("int8",)
+    activation_types: tuple[str, ...] = ("int8",)
+    macs_per_pe_per_cycle: dict[str, int] = field(default_factory=lambda: {"int8": 1})
+    mac_energy_pj: dict[str, float] = field(default_factory=lambda: {"int8": 0.3})
+    accumulator_bits: int = 32
+    accumulator_overflow: str = "wrap"
+    pair_saturate_int16: bool = False
+
+    def supported_bits(self) -> tuple[int, ...]:
+        """Operand widths the PEs accept (weights or activations), ascending."""
+        return tuple(sorted({bits_of(t) for t in (*self.weight_types, *self.activation_types)}))
+
+    def pair_precision(self, weight_bits: int, activation_bits: int) -> str:
+        """Table key for a weight x activation pair: a mixed pair runs as the wider operand."""
+        return precision_of(max(weight_bits, activation_bits))
+
+    def macs_per_cycle(self, weight_bits: int, activation_bits: int) -> int:
+        """MACs one PE completes per cycle for this operand pair (Bit Fusion style)."""
+        return self.macs_per_pe_per_cycle[self.pair_precision(weight_bits, activation_bits)]
+
+    def mac_energy(self, weight_bits: int, activation_bits: int) -> float:
+        """Energy of one MAC (multiply + accumulate) for this operand pair, in pJ."""
+        return self.mac_energy_pj[self.pair_precision(weight_bits, activation_bits)]
+
+
+@dataclass(frozen=True)
+class SramSpec:
+    """The three on-chip buffers (SCALE-Sim's ifmap/filter/ofmap SRAMs) and their access energy.
+
+    Default energy: Horowitz (ISSCC 2014, 45 nm) 20 pJ per 64-bit read of a 32 KB SRAM =
+    2.5 pJ/byte, writes assumed equal to reads. A per-buffer key (e.g.
+    filter_sram_read_energy_pj_per_byte) overrides the shared one for that buffer.
+    """
+
+    ifmap_sram_kib: float = field(default=64, metadata=POSITIVE)
+    filter_sram_kib: float = field(default=64, metadata=POSITIVE)
+    ofmap_sram_kib: float = field(default=64, metadata=POSITIVE)
+    sram_read_energy_pj_per_byte: float = field(default=2.5, metadata=NON_NEGATIVE)
+    sram_write_energy_pj_per_byte: float = field(default=2.5, metadata=NON_NEGATIVE)
+    ifmap_sram_read_energy_pj_per_byte: float | None = field(default=None, metadata=NON_NEGATIVE)
+    ifmap_sram_write_energy_pj_per_byte: float | None = field(default=None, metadata=NON_NEGATIVE)
+    filter_sram_read_energy_pj_per_byte: float | None = field(default=None, metadata=NON_NEGATIVE)
+    filter_sram_write_energy_pj_per_byte: float | None = field(default=None, metadata=NON_NEGATIVE)
+    ofmap_sram_read_energy_pj_per_byte: float | None = field(default=None, metadata=NON_NEGATIVE)
+    ofmap_sram_write_energy_pj_per_byte: float | None = field(default=None, metadata=NON_NEGATIVE)
+
+    def sram_bytes(self, buffer: str) -> float:
+        """Capacity of buffer 'ifmap', 'filter' or 'ofmap' in bytes."""
+        return getattr(self, f"{buffer}_sram_kib") * 1024
+
+    def energy_pj_per_byte(self, buffer: str, access: str) -> float:
+        """Energy per byte of a 'read' or 'write' of buffer 'ifmap', 'filter' or 'ofmap'."""
+        own = getattr(self, f"{buffer}_sram_{access}_energy_pj_per_byte")
+        return getattr(self, f"sram_{access}_energy_pj_per_byte") if own is None else own
+
+
+@dataclass(frozen=True)
+class DramSpec:
+    """Off-chip memory: bandwidth (None = unlimited, SCALE-Sim CALC mode) and access energy.
+
+    Default energy: 2 nJ per 64 bits = 250 pJ/byte, the middle of Horowitz's 1.3-2.6 nJ range.
+    """
+
+    dram_bw_bytes_per_cycle: float | None = field(default=None, metadata=POSITIVE)
+    dram_read_energy_pj_per_byte: float = field(default=250.0, metadata=NON_NEGATIVE)
+    dram_write_energy_pj_per_byte: float = field(default=250.0, metadata=NON_NEGATIVE)
+
+
+@dataclass(frozen=True)
+class VectorUnitSpec:
+    """The epilogue unit: scales, sums and requantizes accumulators after the array.
+
+    Default energy: one FP32 multiply-add per op, Horowitz 3.7 pJ + 0.9 pJ = 4.6 pJ.
+    """
+
+    vector_ops_per_cycle: int = field(default=16, metadata=POSITIVE)
+    vector_energy_pj_per_op: float = field(default=4.6, metadata=NON_NEGATIVE)
+
+
+@dataclass(frozen=True)
+class Accelerator:
+    """A whole accelerator description, as loaded from hw_configs/*.yaml or a SCALE-Sim .cfg."""
+
+    name: str
+    array: ArraySpec
+    arithmetic: ArithmeticSpec = field(default_factory=ArithmeticSpec)
+    sram: SramSpec = field(default_factory=SramSpec)
+    dram: DramSpec = field(default_factory=DramSpec)
+    vector_unit: VectorUnitSpec = field(default_factory=VectorUnitSpec)
+    clock_mhz: float = field(default=1000.0, metadata=POSITIVE)
+    static_power_mw: float = field(default=0.0, metadata=NON_NEGATIVE)
+    description: str = ""
+    source_path: str = ""
+
+    @property
+    def num_pes(self) -> int:
+        """Processing elements in the array."""
+        return self.array.array_rows * self.array.array_cols
+
+
+SECTIONS = {
+    "array": ArraySpec,
+    "arithmetic": ArithmeticSpec,
+    "sram": SramSpec,
+    "dram": DramSpec,
+    "vector_unit": VectorUnitSpec,
+}
+TOP_LEVEL_KEYS = ("name", "description", "clock_mhz", "static_power_mw", *SECTIONS)

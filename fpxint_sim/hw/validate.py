@@ -1,0 +1,173 @@
+"""Turn a parsed YAML mapping into an Accelerator, or raise one InputError naming file, line, key.
+
+Checks, in order: unknown keys (with the closest valid key suggested), missing required keys,
+types, sizes/rates > 0 and energies >= 0, then the semantic rules (dataflow, operand types,
+per-precision tables, accumulator width and overflow mode, pair_saturate_int16 operands).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import types
+import typing
+
+from fpxint_sim.errors import InputError
+from fpxint_sim.hw import schema
+from fpxint_sim.hw.schema import Accelerator
+
+Lines = dict[tuple[str, ...], int]
+
+
+class _Where:
+    """Formats error messages as `file:line: key 'a.b': problem`."""
+
+    def __init__(self, path: str, lines: Lines):
+        self.path, self.lines = path, lines
+
+    def error(self, key: tuple[str, ...], problem: str) -> InputError:
+        line, parent = self.lines.get(key), key
+        while line is None and len(parent) > 1:  # a missing key: point at its section
+            parent = parent[:-1]
+            line = self.lines.get(parent)
+        loc = f"{self.path}:{line}" if line else self.path
+        return InputError(f"{loc}: key '{'.'.join(key)}': {problem}")
+
+
+def _suggest(key: str, valid: typing.Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for the closest valid key, or ''."""
+    close = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.5)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _check_number(value, kind: type, key, where: _Where, minimum: str | None):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise where.error(key, f"expected a number, got {type(value).__name__} {value!r}")
+    if kind is int and not float(value).is_integer():
+        raise where.error(key, f"expected an integer, got {value!r}")
+    if not math.isfinite(value):
+        raise where.error(key, f"expected a finite number, got {value!r}")
+    if minimum == "positive" and value <= 0:
+        raise where.error(key, f"must be > 0, got {value!r}")
+    if minimum == "non-negative" and value < 0:
+        raise where.error(key, f"must be >= 0, got {value!r}")
+    return kind(value)
+
+
+def _coerce(value, hint, key, where: _Where, minimum: str | None):
+    """Check one value against its dataclass annotation and return it in the field's type."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise where.error(key, f"expected true or false, got {value!r}")
+        return value
+    if hint in (int, float):
+        return _check_number(value, hint, key, where, minimum)
+    if hint is str:
+        if not isinstance(value, str):
+            raise where.error(key, f"expected text, got {type(value).__name__} {value!r}")
+        return value
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return None
+        return _coerce(value, next(a for a in args if a is not type(None)), key, where, minimum)
+    if origin is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise where.error(key, f"expected a list of names, got {value!r}")
+        if not value:
+            raise where.error(key, "must not be empty")
+        return tuple(value)
+    if origin is dict:
+        if not isinstance(value, dict) or not value:
+            raise where.error(key, f"expected a mapping like {{int8: 1}}, got {value!r}")
+        minimum = "positive" if args[1] is int else "non-negative"
+        return {str(k): _check_number(v, args[1], (*key, str(k)), where, minimum)
+                for k, v in value.items()}
+    raise TypeError(f"schema annotation not handled: {hint!r}")  # a bug in schema.py, not input
+
+
+def _build(cls, raw, prefix: tuple[str, ...], where: _Where, skip=(), nested=()):
+    """Keyword arguments for dataclass `cls` from mapping `raw`, checking keys, types, minimums.
+
+    `skip`: fields that may not be given; `nested`: valid keys checked by the caller.
+    """
+    if not isinstance(raw, dict):
+        raise where.error(prefix, f"expected a mapping of keys, got {raw!r}")
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in skip}
+    hints = typing.get_type_hints(cls)
+    for key in raw:
+        if key not in fields and key not in nested:
+            raise where.error((*prefix, str(key)), "unknown key" + _elsewhere(str(key), prefix)
+                              + _suggest(str(key), fields))
+    kwargs = {}
+    for name, f in fields.items():
+        if name in nested:
+            continue
+        if name not in raw:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise where.error((*prefix, name), "missing required key")
+            continue
+        kwargs[name] = _coerce(raw[name], hints[name], (*prefix, name), where,
+                               f.metadata.get("minimum"))
+    return kwargs
+
+
+def _elsewhere(key: str, prefix: tuple[str, ...]) -> str:
+    """' (it belongs in section 'x')' when the key is valid in another section."""
+    for section, cls in schema.SECTIONS.items():
+        if (section,) != prefix and key in {f.name for f in dataclasses.fields(cls)}:
+            return f" here (it belongs in section '{section}')"
+    if prefix and key in schema.TOP_LEVEL_KEYS:
+        return " here (it belongs at the top level)"
+    return ""
+
+
+def _check_arithmetic(a: schema.ArithmeticSpec, where: _Where) -> None:
+    """Semantic rules of the arithmetic section."""
+    key = ("arithmetic",)
+    for role in ("weight_types", "activation_types"):
+        for t in getattr(a, role):
+            if t not in schema.OPERAND_TYPES:
+                raise where.error((*key, role), f"unsupported operand type '{t}'; supported: "
+                                  + ", ".join(schema.OPERAND_TYPES)
+                                  + _suggest(t, schema.OPERAND_TYPES))
+    needed = {schema.precision_of(b) for b in a.supported_bits()}
+    for table in ("macs_per_pe_per_cycle", "mac_energy_pj"):
+        entries = getattr(a, table)
+        for k in entries:
+            if k not in schema.PRECISIONS:
+                raise where.error((*key, table, k), "unsupported precision; supported: "
+                                  + ", ".join(schema.PRECISIONS) + _suggest(k, schema.PRECISIONS))
+        for k in sorted(needed - set(entries)):
+            raise where.error((*key, table), f"no entry for {k}, which the operand types use")
+    if a.accumulator_bits not in schema.ACCUMULATOR_BITS:
+        raise where.error((*key, "accumulator_bits"),
+                          f"unsupported width {a.accumulator_bits}; supported: 16..32 or 64")
+    if a.accumulator_overflow not in schema.OVERFLOW_MODES:
+        raise where.error((*key, "accumulator_overflow"),
+                          f"'{a.accumulator_overflow}' is not one of wrap, saturate"
+                          + _suggest(a.accumulator_overflow, schema.OVERFLOW_MODES))
+    if a.pair_saturate_int16 and not ("uint8" in a.activation_types and "int8" in a.weight_types):
+        raise where.error((*key, "pair_saturate_int16"), "models x86 vpmaddubsw (uint8 x int8 "
+                          "pairs): needs uint8 in activation_types and int8 in weight_types")
+
+
+def build_accelerator(raw, path: str, lines: Lines | None = None) -> Accelerator:
+    """Validate a parsed description (top-level mapping) and return the Accelerator."""
+    where = _Where(path, lines or {})
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}: expected a mapping of sections at the top level, got "
+                         f"{type(raw).__name__}")
+    top = _build(Accelerator, raw, (), where, skip=("source_path",), nested=schema.SECTIONS)
+    for section, cls in schema.SECTIONS.items():
+        if section in raw:
+            top[section] = cls(**_build(cls, raw[section], (section,), where))
+    if "array" not in top:
+        raise where.error(("array",), "missing required section")
+    if top["array"].dataflow not in schema.DATAFLOWS:
+        df = top["array"].dataflow
+        raise where.error(("array", "dataflow"), f"unsupported dataflow '{df}'; supported: "
+                          "ws, os, is" + _suggest(df, schema.DATAFLOWS))
+    _check_arithmetic(top.get("arithmetic", schema.ArithmeticSpec()), where)
+    return Accelerator(**top, source_path=path)

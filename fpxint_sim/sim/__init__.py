@@ -1,0 +1,28 @@
+"""Performance model: map integer GEMM jobs onto the array; count cycles, traffic and energy.
+
+Pure arithmetic on shapes (no per-cycle simulation, no torch). Formulas and their agreement
+with SCALE-Sim 3.0.0 are in docs/performance_model.md.
+"""
+
+from fpxint_sim.sim.job import JobResult, simulate_job
+from fpxint_sim.sim.layer_shape import ConvShape, GemmShape, Layer
+from fpxint_sim.sim.mapping import Mapping, map_gemm
+from fpxint_sim.sim.network import simulate_layers
+from fpxint_sim.sim.schedule import ORDERS, LayerSchedule, schedule_layer_jobs
+from fpxint_sim.sim.topology import load_topology, parse_topology
+
+__all__ = [
+    "ORDERS",
+    "ConvShape",
+    "GemmShape",
+    "JobResult",
+    "Layer",
+    "LayerSchedule",
+    "Mapping",
+    "load_topology",
+    "map_gemm",
+    "parse_topology",
+    "schedule_layer_jobs",
+    "simulate_job",
+    "simulate_layers",
+]

@@ -1,0 +1,74 @@
+"""Parsing SCALE-Sim topology CSVs: what users write is accepted, what is wrong is named."""
+
+from pathlib import Path
+
+import pytest
+
+from fpxint_sim.errors import InputError
+from fpxint_sim.sim import GemmShape, load_topology, parse_topology
+
+HERE = Path(__file__).resolve().parent
+
+
+def test_conv_rows_lower_to_scalesim_gemm_shapes():
+    layers = parse_topology("Layer, IH, IW, FH, FW, C, NF, S,\nc, 11, 11, 3, 3, 5, 12, 2,\n")
+    (layer,) = layers
+    assert layer.conv.ofmap_h == 5 and layer.conv.ofmap_w == 5  # ceil((11 - 3 + 2) / 2)
+    assert (layer.gemm.m, layer.gemm.k, layer.gemm.n) == (25, 45, 12)
+    assert layer.gemm.ifmap_unique_elems == 11 * 11 * 5
+
+
+def test_gemm_rows_are_name_m_n_k():
+    (layer,) = parse_topology("Layer Name, M, N, K,\nTest 1, 256, 128, 64,\n")
+    assert layer.name == "Test 1"
+    assert layer.gemm == GemmShape(m=256, k=64, n=128)
+
+
+def test_user_variations_are_accepted():
+    text = ("\ufeff# my net\r\nLayer, M, N, K\r\n\r\n  a ,  4, 5 , 6  \r\n"
+            "b,7,8,9,,\r\n# comment\r\nc, 1, 2, 3, 1:1,\r\n")
+    layers = parse_topology(text)
+    assert [(x.name, x.gemm.m, x.gemm.n, x.gemm.k) for x in layers] == [
+        ("a", 4, 5, 6), ("b", 7, 8, 9), ("c", 1, 2, 3)]
+
+
+def test_headerless_file_is_recognised_by_cell_count():
+    (conv,) = parse_topology("fc, 1, 1, 1, 1, 64, 10, 1\n")
+    assert conv.conv is not None and conv.gemm == GemmShape(m=1, k=64, n=10)
+    (gemm,) = parse_topology("g, 3, 4, 5\n")
+    assert gemm.conv is None and gemm.gemm == GemmShape(m=3, k=5, n=4)
+
+
+def test_one_file_holds_one_kind_of_row():
+    with pytest.raises(InputError, match=r"t\.csv:2: expected 'name, ifmap_h"):
+        parse_topology("fc, 1, 1, 1, 1, 64, 10, 1\ng, 3, 4, 5\n", "t.csv")
+
+
+def test_depthwise_layer_splits_per_channel_as_scalesim_does():
+    layers = parse_topology("L, IH, IW, FH, FW, C, NF, S,\nConvDP1, 8, 8, 3, 3, 3, 1, 1,\n")
+    assert [x.name for x in layers] == [f"ConvDP1Channel_{c}" for c in range(3)]
+    assert all(x.gemm.k == 9 for x in layers)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("L, IH, IW, FH, FW, C, NF, S,\nc, 8, 8, 3, 3, 4, 2,\n", "t.csv:2: expected 'name, ifmap_h"),
+    ("L, M, N, K,\ng, 4, x, 6,\n", "t.csv:2: N must be an integer, got 'x'"),
+    ("L, M, N, K,\ng, 4, 0, 6,\n", "t.csv:2: N must be >= 1, got 0"),
+    ("L, M, N, K,\ng, 4, -3, 6,\n", "t.csv:2: N must be >= 1, got -3"),
+    ("L, IH, IW, FH, FW, C, NF, S,\n\nc, 2, 8, 3, 3, 4, 2, 1,\n", "t.csv:3: filter 3x3 is larger"),
+    ("L, M, N, K,\ng, 4, 5, 6, 2:4,\n", "t.csv:2: sparsity ratio '2:4' is not supported"),
+    ("L, M, N, K,\n\n", "t.csv: no layers"),
+    ("L, M, N, K,\n, 4, 5, 6,\n", "t.csv:2: expected 'name, M, N, K'"),
+])
+def test_wrong_rows_are_rejected_with_file_and_line(text, message):
+    with pytest.raises(InputError) as err:
+        parse_topology(text, "t.csv")
+    assert message in str(err.value)
+
+
+def test_scalesim_resnet18_topology_loads():
+    layers = load_topology(HERE / "resnet18_scalesim.csv")
+    assert len(layers) == 21
+    assert layers[0].gemm == GemmShape(m=110 * 110, k=7 * 7 * 3, n=64,
+                                       ifmap_unique_elems=224 * 224 * 3)
+    assert layers[-1].gemm.m == 1 and layers[-1].gemm.k == 512 and layers[-1].gemm.n == 1000
