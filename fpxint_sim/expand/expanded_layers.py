@@ -17,6 +17,7 @@ from fpxint_sim.expand.activation import activation_terms
 from fpxint_sim.expand.config import ExpansionConfig
 from fpxint_sim.expand.exact_gemm import int_conv2d, int_linear
 from fpxint_sim.series.expand import expand_tensor
+from fpxint_sim.series.int_ops import conv2d_out_hw
 from fpxint_sim.series.series import Series
 
 
@@ -143,7 +144,9 @@ class ExpandedConv2d(_ExpandedBase):
             term = ws.reshape(1, -1, 1, 1) * inner
             y = term if y is None else y + term
         if y is None:  # zero input and no jobs: the output is the bias alone
-            h, w = _out_hw(x.shape[2:], wshape=self.weight_shape(), conv=self)
+            kh, kw = self.weight_shape()[2:]
+            h, w = (conv2d_out_hw(x.shape[2], x.shape[3], kh, kw, self.stride, self.padding,
+                                  self.dilation))
             y = torch.zeros(n, self.out_channels, h, w, dtype=torch.float64)
         if self.bias_f64 is not None and self.use_bias:
             y = y + self.bias_f64.reshape(1, -1, 1, 1)
@@ -155,11 +158,3 @@ class ExpandedConv2d(_ExpandedBase):
             return tuple(self.float_weight.shape)
         return tuple(self.weight_series.shape)
 
-
-def _out_hw(hw, wshape, conv):
-    out = []
-    for d in range(2):
-        k = wshape[2 + d]
-        out.append((hw[d] + 2 * conv.padding[d] - conv.dilation[d] * (k - 1) - 1)
-                   // conv.stride[d] + 1)
-    return out

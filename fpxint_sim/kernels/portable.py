@@ -11,6 +11,16 @@ INT16_MIN = -32768
 INT16_MAX = 32767
 
 
+@nb.njit(cache=True, inline="always")
+def _clamp(t, lo, hi):
+    """t clamped to [lo, hi], and whether the clamp changed it."""
+    if t > hi:
+        return hi, True
+    if t < lo:
+        return lo, True
+    return t, False
+
+
 @nb.njit(cache=True, nogil=True)
 def exact_gemm(a, b):
     """Exact int64 sum_k a[m,k] * b[k,n] (no overflow for |a|,|b| <= 2**15, K < 2**33)."""
@@ -80,12 +90,8 @@ def ordered_gemm(a, b, lo, hi, k_tile, pairs):
         for k0 in range(0, k_depth, step):
             if k0 > 0 and k0 % k_tile == 0:
                 for j in range(n_cols):
-                    t = total[j] + part[j]
-                    if t > hi:
-                        t = hi
-                        clamped[i, j] = 1
-                    elif t < lo:
-                        t = lo
+                    t, hit = _clamp(total[j] + part[j], lo, hi)
+                    if hit:
                         clamped[i, j] = 1
                     total[j] = t
                     part[j] = 0
@@ -103,21 +109,13 @@ def ordered_gemm(a, b, lo, hi, k_tile, pairs):
                     elif s < INT16_MIN:
                         s = INT16_MIN
                         pair_flags[i, j] = 1
-                t = part[j] + s
-                if t > hi:
-                    t = hi
-                    clamped[i, j] = 1
-                elif t < lo:
-                    t = lo
+                t, hit = _clamp(part[j] + s, lo, hi)
+                if hit:
                     clamped[i, j] = 1
                 part[j] = t
         for j in range(n_cols):
-            t = total[j] + part[j]
-            if t > hi:
-                t = hi
-                clamped[i, j] = 1
-            elif t < lo:
-                t = lo
+            t, hit = _clamp(total[j] + part[j], lo, hi)
+            if hit:
                 clamped[i, j] = 1
             acc[i, j] = t
     return acc, clamped, pair_flags
