@@ -30,6 +30,8 @@ def add_parser(sub):
     p.add_argument("--scale-policy", choices=("free", "pow2"), default="free")
     p.add_argument("--no-clip", action="store_true", help="no Laplace clip on the first term")
     p.add_argument("--sentences", metavar="FILE", help="minilm: one sentence per line")
+    p.add_argument("--baseline", choices=("hqq",),
+                   help="instead of the expansion: HQQ 4-bit weight-only, group 64 (extra 'hqq')")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(run=run)
 
@@ -43,17 +45,19 @@ def config_from_args(args, per_token: bool) -> ExpansionConfig:
 
 
 def run(args) -> int:
-    from fpxint_sim.accuracy.evaluate import evaluate_digits, evaluate_minilm
+    from fpxint_sim.accuracy import evaluate as ev
     from fpxint_sim.accuracy.sentences import default_sentences, read_sentences
 
     if args.model == "digits_cnn":
         if args.sentences:
             raise InputError("--sentences applies to --model minilm only")
-        result = evaluate_digits(config_from_args(args, per_token=False))
+        result = ev.evaluate_digits_hqq() if args.baseline else ev.evaluate_digits(
+            config_from_args(args, per_token=False))
     elif args.model == "minilm":
         cfg = config_from_args(args, per_token=True)
         sentences = read_sentences(args.sentences) if args.sentences else default_sentences()
-        result = evaluate_minilm(cfg, sentences)
+        result = ev.evaluate_minilm_hqq(sentences) if args.baseline else ev.evaluate_minilm(
+            cfg, sentences)
     else:
         raise InputError(f"unknown model {args.model!r}: choose one of digits_cnn, minilm")
     if args.json:
@@ -78,7 +82,7 @@ def format_result(r: dict) -> str:
                   f"  NN agreement       {r['nn_agreement']:.4f}"]
     lines.append(f"  integer jobs       {r['jobs_per_inference']:g} per inference")
     if r["float_layers"]:
-        names = ", ".join(f"{n} ({t})" for n, t in r["float_layers"][:6])
+        names = "; ".join(f"{n} ({t})" for n, t in r["float_layers"][:6])
         more = len(r["float_layers"]) - 6
         lines.append(f"  left in float      {names}" + (f" and {more} more" if more > 0 else ""))
     lines.append(f"  time               {r['seconds']:.1f} s")

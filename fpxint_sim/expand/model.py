@@ -104,4 +104,8 @@ def expand_model(module: nn.Module, cfg: ExpansionConfig | None = None) -> Expan
                 result.layers[full] = new
             elif any(True for _ in child.parameters(recurse=False)):
                 result.float_layers.append((full, type(child).__name__))
+            elif type(child).__name__.endswith("SelfAttention"):
+                # Its Q/K/V Linears are expanded; the activation x activation matmuls inside
+                # (Q K^T, softmax x V) are functional ops this expander leaves in float.
+                result.float_layers.append((full, "attention matmuls QK^T and AV (float)"))
     return result
