@@ -7,7 +7,6 @@ import math
 import sys
 
 from fpxint_sim.errors import InputError
-from fpxint_sim.expand import ExpansionConfig
 
 
 def add_parser(sub):
@@ -36,7 +35,9 @@ def add_parser(sub):
     p.set_defaults(run=run)
 
 
-def config_from_args(args, per_token: bool) -> ExpansionConfig:
+def config_from_args(args, per_token: bool):
+    from fpxint_sim.expand import ExpansionConfig  # torch: imported only when a model runs
+
     return ExpansionConfig(
         w_bits=args.w_bits, a_bits=args.a_bits, w_terms=args.w_terms, a_terms=args.a_terms,
         a_tol=args.tol, a_max_terms=args.a_max_terms, truncate=args.truncate,

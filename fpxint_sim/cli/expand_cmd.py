@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 
-from fpxint_sim.analysis.weight_convergence import model_convergence
 from fpxint_sim.cli.tables import format_convergence_table
 
 
@@ -24,6 +23,8 @@ def add_parser(sub):
 
 
 def run(args) -> int:
+    from fpxint_sim.analysis.weight_convergence import model_convergence  # Numba: when needed
+
     result = model_convergence(args.model, bits=args.bits, max_terms=args.max_terms,
                                per_channel=not args.per_tensor, scale_policy=args.scale_policy)
     if args.json:

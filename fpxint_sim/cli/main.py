@@ -8,10 +8,18 @@ from __future__ import annotations
 import argparse
 import sys
 
-from fpxint_sim.cli import accuracy_cmd, demo_cmd, expand_cmd
+from fpxint_sim.cli import (
+    accuracy_cmd,
+    demo_cmd,
+    expand_cmd,
+    lower_cmd,
+    run_cmd,
+    sweep_cmd,
+    verify_cmd,
+)
 from fpxint_sim.errors import InputError
 
-COMMANDS = (demo_cmd, expand_cmd, accuracy_cmd)
+COMMANDS = (demo_cmd, run_cmd, verify_cmd, lower_cmd, expand_cmd, accuracy_cmd, sweep_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

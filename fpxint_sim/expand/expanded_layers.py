@@ -5,6 +5,8 @@ Every (i, j) job is an integer GEMM/conv computed exactly (exact_gemm.py); the e
 and sums the jobs in float64 in a fixed order (y += s_i * (sum over j ascending of t_j * acc_ij),
 i ascending), which is the float reference the bit-exact engine is checked against. Activation
 terms are centered (q - z): the same integers as "raw job minus zero-point correction".
+`job_backend` is the engine hook: when set, forward is `job_backend.run(layer, x)` (the integer
+jobs on an emulated accelerator, fpxint_sim/engine); None keeps the exact BLAS path below.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class _ExpandedBase(nn.Module):
         self.a_term_counts: list[int] = []  # activation terms used, one entry per forward
         self.jobs_per_forward: list[int] = []
         self.use_bias = True
+        self.job_backend = None  # engine hook: an object with run(layer, x) -> y
 
     def set_weight_series(self, series: Series):
         self.weight_series = series
@@ -79,6 +82,8 @@ class ExpandedLinear(_ExpandedBase):
         self.in_features, self.out_features = linear.in_features, linear.out_features
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.job_backend is not None:
+            return self.job_backend.run(self, x)
         lead = x.shape[:-1]
         x2 = x.reshape(-1, self.in_features)
         if self.cfg.per_token or x.dim() == 2:
@@ -120,6 +125,8 @@ class ExpandedConv2d(_ExpandedBase):
         self.out_channels = conv.out_channels
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.job_backend is not None:
+            return self.job_backend.run(self, x)
         n = x.shape[0]
         a_terms = self.input_terms(x.reshape(n, -1))
         y = None

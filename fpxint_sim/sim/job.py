@@ -73,6 +73,14 @@ class JobResult:
     def __radd__(self, other):
         return self if other == 0 else NotImplemented  # lets sum(results) work
 
+    def repeated(self, times: int) -> JobResult:
+        """`times` identical copies run one after the other (e.g. the groups of a grouped conv)."""
+        if times < 0:
+            raise ValueError(f"times must be >= 0, got {times}")
+        counts = {f.name: getattr(self, f.name) * times
+                  for f in dataclasses.fields(self) if f.name != "energy_pj"}
+        return JobResult(**counts, energy_pj={k: v * times for k, v in self.energy_pj.items()})
+
     def to_dict(self) -> dict:
         """Plain dict for JSON/CSV reports, derived ratios included."""
         d = dataclasses.asdict(self)

@@ -18,8 +18,8 @@ operands have different bit widths are not stacked together.
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from fpxint_sim.hw.schema import Accelerator
@@ -55,22 +55,35 @@ def _per_term(bits: int | Sequence[int], count: int, what: str) -> list[int]:
     return list(bits)
 
 
-def _stacked(hw: Accelerator, shape: GemmShape, groups: Counter, stack_ifmap: bool,
-             epilogue_ops_per_job: int) -> JobResult:
+def _stacked(hw: Accelerator, shape: GemmShape, groups: dict, stack_ifmap: bool,
+             ops_of) -> JobResult:
     """Sum of the fused GEMMs, one per (kept term, other operand's bit width) group."""
     total = JobResult()
-    for (w_bits, a_bits, _kept), copies in sorted(groups.items()):
+    for (w_bits, a_bits, _kept), members in sorted(groups.items()):
+        copies = len(members)
         fused = shape.stacked(ifmap_copies=copies) if stack_ifmap else shape.stacked(
             filter_copies=copies)
-        result = simulate_job(hw, fused, w_bits, a_bits, epilogue_ops_per_job * copies)
+        result = simulate_job(hw, fused, w_bits, a_bits, sum(ops_of(p) for p in members))
         total += dataclasses.replace(result, jobs=copies)
     return total
 
 
+def _grouped(pairs, key) -> dict:
+    groups = defaultdict(list)
+    for pair in pairs:
+        groups[key(pair)].append(pair)
+    return groups
+
+
 def schedule_layer_jobs(hw: Accelerator, shape: GemmShape, pairs: Sequence[tuple[int, int]],
                         weight_bits: int | Sequence[int], activation_bits: int | Sequence[int],
-                        epilogue_ops_per_job: int = 0) -> LayerSchedule:
-    """Count the layer's (i, j) jobs in each order of ORDERS; bits are per term or one for all."""
+                        epilogue_ops_per_job: int | Mapping[tuple[int, int], int] = 0,
+                        ) -> LayerSchedule:
+    """Count the layer's (i, j) jobs in each order of ORDERS; bits are per term or one for all.
+
+    Epilogue (vector unit) ops are one count for every job, or a count per (i, j) pair; a fused
+    GEMM carries the sum of its pairs' ops.
+    """
     pairs = list(pairs)
     if not pairs:
         raise ValueError("a layer needs at least one (weight term, activation term) pair")
@@ -78,14 +91,19 @@ def schedule_layer_jobs(hw: Accelerator, shape: GemmShape, pairs: Sequence[tuple
         raise ValueError("a (weight term, activation term) pair is listed twice")
     wb = _per_term(weight_bits, 1 + max(i for i, _ in pairs), "weight_bits")
     ab = _per_term(activation_bits, 1 + max(j for _, j in pairs), "activation_bits")
-    naive = sum((simulate_job(hw, shape, wb[i], ab[j], epilogue_ops_per_job)
+    if isinstance(epilogue_ops_per_job, Mapping):
+        ops_of = epilogue_ops_per_job.__getitem__
+    else:
+        def ops_of(_pair):
+            return epilogue_ops_per_job
+    naive = sum((simulate_job(hw, shape, wb[i], ab[j], ops_of((i, j)))
                  for i, j in pairs), JobResult())
-    by_weight = Counter((wb[i], ab[j], i) for i, j in pairs)
-    by_activation = Counter((wb[i], ab[j], j) for i, j in pairs)
+    by_weight = _grouped(pairs, lambda p: (wb[p[0]], ab[p[1]], p[0]))
+    by_activation = _grouped(pairs, lambda p: (wb[p[0]], ab[p[1]], p[1]))
     orders = {
         "naive": naive,
-        "weight_stationary": _stacked(hw, shape, by_weight, True, epilogue_ops_per_job),
-        "activation_shared": _stacked(hw, shape, by_activation, False, epilogue_ops_per_job),
+        "weight_stationary": _stacked(hw, shape, by_weight, True, ops_of),
+        "activation_shared": _stacked(hw, shape, by_activation, False, ops_of),
     }
     best = min(ORDERS, key=lambda o: (orders[o].dram_read_bytes + orders[o].dram_write_bytes,
                                       orders[o].cycles, ORDERS.index(o)))

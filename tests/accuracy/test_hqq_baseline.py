@@ -6,8 +6,8 @@ import torch
 
 pytest.importorskip("hqq", reason="the HQQ baseline needs the optional extra 'hqq'")
 
-from fpxint_sim.accuracy.hqq_baseline import hqq_weight_only  # noqa: E402
-from fpxint_sim.models import load_digits_cnn  # noqa: E402
+from fpxint_sim.accuracy.hqq_baseline import hqq_weight_only
+from fpxint_sim.models import load_digits_cnn
 
 
 def test_every_group_of_64_weights_holds_at_most_16_levels_and_the_original_is_untouched():

@@ -32,10 +32,17 @@ def test_expand_max_error_is_the_true_max_error_of_the_weights(capsys):
     assert first["max_abs_error"][1] == pytest.approx(np.abs(w - approx).max(), rel=1e-12)
 
 
-def test_demo_prints_the_convergence_table(capsys):
+def test_demo_prints_the_convergence_table(capsys, tmp_path, monkeypatch):
+    """The demo with no arguments: convergence line, summary table, report in ./fpxint_sim_demo."""
+    monkeypatch.chdir(tmp_path)
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
-    assert "digits_cnn" in out and "ALL" in out and "max|err| n=4" in out
+    assert "digits_cnn" in out and "max|err|" in out and "n=4" in out and "TOTAL" in out
+    report = json.loads((tmp_path / "fpxint_sim_demo" / "report.json").read_text())
+    assert report["run"]["source"]["samples"] == 449
+    assert main(["demo"]) == 0  # a previous demo report is replaced
+    assert sorted(p.name for p in (tmp_path / "fpxint_sim_demo").iterdir()) == [
+        "layers.csv", "report.html", "report.json"]
 
 
 @pytest.mark.parametrize(("argv", "match"), [

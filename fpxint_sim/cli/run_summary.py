@@ -1,0 +1,44 @@
+"""The terminal summary of a run: one line per layer, totals, and the job-order comparison."""
+
+from __future__ import annotations
+
+from fpxint_sim.cli.tables import format_table
+
+MAX_ROWS = 40  # longer networks: first and last layers, the rest summed in the total
+
+
+def _row(name, ly: dict) -> list[str]:
+    return [name, f"{ly['jobs']}", ly.get("order", ""), f"{ly['macs']:,}", f"{ly['cycles']:,}",
+            f"{ly['stall_cycles']:,}", f"{100 * ly['utilization']:.1f}",
+            f"{(ly['dram_read_bytes'] + ly['dram_write_bytes']) / 1024:,.1f}",
+            f"{ly['energy_total_pj'] / 1e3:,.1f}", f"{ly['latency_us']:,.2f}"]
+
+
+def format_run_summary(doc: dict) -> str:
+    """Plain-text table of a report document."""
+    run, layers = doc["run"], doc["layers"]
+    hw = run["hw"]
+    header = ["layer", "jobs", "order", "MACs", "cycles", "stall", "util %", "DRAM KiB",
+              "energy nJ", "latency us"]
+    shown = layers if len(layers) <= MAX_ROWS else layers[:MAX_ROWS // 2] + layers[-5:]
+    rows = [_row(ly["name"], ly) for ly in shown]
+    if len(shown) < len(layers):
+        rows.insert(MAX_ROWS // 2, [f"... {len(layers) - len(shown)} more layers"] + [""] * 9)
+    rows.append(_row("TOTAL", {**doc["totals"], "order": ""}))
+    sched = doc["schedule"]
+    ch, nv = sched["chosen"], sched["naive"]
+    lines = [f"{run['source']['name']} on {hw['name']} ({hw['array']['array_rows']}x"
+             f"{hw['array']['array_cols']} {hw['array']['dataflow']}, {hw['clock_mhz']:g} MHz), "
+             f"{run['expansion']['label']}",
+             format_table(header, rows),
+             f"job order: chosen {ch['dram_bytes'] / 1024:,.1f} KiB DRAM, {ch['cycles']:,} "
+             f"cycles vs naive {nv['dram_bytes'] / 1024:,.1f} KiB, {nv['cycles']:,} cycles"]
+    if doc.get("quality"):
+        q = doc["quality"]
+        per = doc["totals"]["per_sample"]
+        lines.append(f"per sample: {per['latency_us']:,.2f} us, "
+                     f"{per['energy_total_pj'] / 1e3:,.1f} nJ")
+        lines.append(f"outputs: accuracy {q['accuracy']:.4f} (float {q['float_accuracy']:.4f}), "
+                     f"top-1 agreement {q['top1_agreement']:.4f} on "
+                     f"{run['source']['samples']} samples")
+    return "\n".join(lines)

@@ -1,0 +1,67 @@
+"""`fpxint-sim sweep`: design-space exploration over accelerators and expansion settings."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def add_parser(sub):
+    p = sub.add_parser(
+        "sweep", help="sweep accelerators x expansion settings; Pareto fronts",
+        description="Run every point of a sweep space (hw_configs/sweeps/*.yaml): the accuracy "
+        "of each expansion setting once, the performance model for every point, rows streamed "
+        "to OUT/points.csv; then pareto.csv, plots and a ranked summary.")
+    p.add_argument("--model", required=True, help="digits_cnn or minilm")
+    p.add_argument("--space", required=True, help="sweep space YAML")
+    p.add_argument("--out", required=True, help="output folder (bound to this space)")
+    p.add_argument("--workers", type=int, help="local processes (default: 2)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask scheduler")
+    p.add_argument("--resume", action="store_true", help="run only the points not yet in OUT")
+    p.add_argument("--max-error", type=float)
+    p.add_argument("--max-energy", type=float, help="uJ per inference")
+    p.add_argument("--max-latency", type=float, help="us per inference")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from fpxint_sim.dse.model_workload import MODELS
+    from fpxint_sim.dse.run_store import read_rows
+    from fpxint_sim.dse.runner import run_sweep
+    from fpxint_sim.dse.space import load_space
+    from fpxint_sim.dse.summary import write_summary
+    from fpxint_sim.errors import InputError
+
+    if args.model not in MODELS:
+        raise InputError(f"unknown model {args.model!r}: choose one of {', '.join(MODELS)}")
+    if args.workers is not None and args.workers < 1:
+        raise InputError("--workers must be >= 1")
+    space = load_space(args.space)
+    out = Path(args.out)
+    stats = run_sweep(space, args.model, out, args.workers, args.scheduler, args.resume,
+                      progress=not args.json)
+    rows = read_rows(out)
+    budgets = {"max_error": args.max_error, "max_energy": args.max_energy,
+               "max_latency": args.max_latency}
+    meta = {"space": args.space, "model": args.model, "points": stats["points"],
+            "pruned": stats["pruned"]}
+    summary = write_summary(out, rows, meta, budgets)
+    doc = {**stats, **summary, "points_per_second": stats["ran"] / max(stats["seconds"], 1e-9),
+           "out": str(out)}
+    if args.json:
+        json.dump(doc, sys.stdout, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(f"{stats['ran']} points run ({stats['skipped_done']} already done, "
+              f"{stats['pruned']} pruned) in {stats['seconds']:.1f} s: accuracy "
+              f"{stats['accuracy_seconds']:.1f} s for {stats['settings']} expansion settings, "
+              f"performance model {stats['performance_seconds']:.1f} s "
+              f"({doc['points_per_second']:.0f} points/s)")
+        print(f"Pareto front: {summary['pareto_points']} points; summary: {out / 'summary.md'}")
+        if summary["best"]:
+            b = summary["best"]
+            print(f"best under budgets: {b['point_id']} error {b['error']:.3g}, energy "
+                  f"{b['energy_uj']:.3g} uJ, latency {b['latency_us']:.3g} us")
+    return 0

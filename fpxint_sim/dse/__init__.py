@@ -1,0 +1,1 @@
+"""Design-space exploration: sweeps over accelerators and expansion settings, Pareto fronts."""

@@ -1,0 +1,39 @@
+"""One sweep point: the performance model over the model's layers under the point's
+accelerator and expansion, joined with the (cached) error of the expansion setting."""
+
+from __future__ import annotations
+
+from fpxint_sim.dse.space import SweepPoint, sram_kib
+from fpxint_sim.sim.job import JobResult
+from fpxint_sim.sim.work_sim import simulate_network_work
+
+ENERGY_KINDS = ("mac", "ifmap_sram", "filter_sram", "ofmap_sram", "dram", "vector", "static")
+
+
+def point_row(point: SweepPoint, workload: dict) -> dict:
+    """The result row of one point: settings, error metrics, cycles, latency, energy, traffic."""
+    cfg, hw = point.expansion, point.hw
+    runs = simulate_network_work(hw, workload["works"])
+    total = sum((r.chosen for r in runs), JobResult())
+    naive_total = sum((r.schedule.naive for r in runs), JobResult())
+    jobs = sum(len(r.work.pairs) * r.work.groups for r in runs)
+    row = {"point_id": point.point_id}
+    row.update({f"hw.{k}": v for k, v in point.hw_settings.items()})
+    row.update({f"exp.{k}": v for k, v in point.expansion_settings.items()})
+    row.update({
+        "w_bits": cfg.w_bits, "a_bits": cfg.a_bits, "w_terms": cfg.w_terms,
+        "error": workload["error"], "top1_agreement": workload["top1_agreement"],
+        "accuracy": workload["accuracy"], "int_jobs": jobs,
+        "a_terms_max": max(w.a_terms for w in workload["works"]),
+        "pes": hw.num_pes, "sram_kib": sram_kib(hw), "macs": total.macs,
+        "cycles": total.cycles, "stall_cycles": total.stall_cycles,
+        "latency_us": total.cycles / hw.clock_mhz,
+        "energy_uj": total.energy_total_pj / 1e6,
+        "naive_cycles": naive_total.cycles,
+        "naive_energy_uj": naive_total.energy_total_pj / 1e6,
+        "dram_bytes": total.dram_read_bytes + total.dram_write_bytes,
+        "utilization": total.utilization,
+    })
+    for kind in ENERGY_KINDS:
+        row[f"energy_{kind}_uj"] = total.energy_pj.get(kind, 0.0) / 1e6
+    return row

@@ -1,0 +1,148 @@
+"""Run a sweep: the accuracy of each distinct expansion setting once, then the performance
+model for every point, on local processes or on a Dask cluster, rows streamed to the folder."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from tqdm import tqdm
+
+from fpxint_sim.dse.evaluate_point import point_row
+from fpxint_sim.dse.model_workload import evaluate_expansion
+from fpxint_sim.dse.run_store import ROWS, RowWriter, open_store, write_manifest
+from fpxint_sim.dse.space import SweepSpace, points
+from fpxint_sim.errors import InputError
+
+CHUNK = 25  # points per task: one point takes about a millisecond, a task hop far more
+
+
+def setting_key(settings: dict) -> str:
+    return json.dumps(settings, sort_keys=True)
+
+
+def _workload_task(model: str, cfg, one_thread: bool):
+    if one_thread:
+        import torch
+
+        torch.set_num_threads(1)
+    return evaluate_expansion(model, cfg)
+
+
+def _perf_task(chunk, workloads):
+    return [point_row(p, workloads[setting_key(p.expansion_settings)]) for p in chunk]
+
+
+class _Local:
+    """concurrent.futures on local processes (or inline with one worker)."""
+
+    def __init__(self, workers: int):
+        self.pool = ProcessPoolExecutor(workers) if workers > 1 else None
+
+    def map_unordered(self, fn, argsets):
+        if self.pool is None:
+            for args in argsets:
+                yield fn(*args)
+            return
+        futures = [self.pool.submit(fn, *args) for args in argsets]
+        for fut in as_completed(futures):
+            yield fut.result()
+
+    def close(self):
+        if self.pool:
+            self.pool.shutdown()
+
+
+class _Dask:
+    """The same tasks on an existing Dask distributed cluster (extra 'dask')."""
+
+    def __init__(self, address: str):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise InputError("--scheduler needs the optional extra: "
+                             "pip install 'fpxint_sim[dask]'") from None
+        try:
+            self.client = Client(address, timeout="10s")
+        except OSError as e:
+            raise InputError(f"--scheduler {address}: cannot connect ({e})") from None
+
+    def map_unordered(self, fn, argsets):
+        from distributed import as_completed as dask_completed
+
+        futures = [self.client.submit(fn, *args, pure=False) for args in argsets]
+        for fut in dask_completed(futures):
+            yield fut.result()
+
+    def close(self):
+        self.client.close()
+
+
+def run_sweep(space: SweepSpace, model: str, out: Path, workers: int | None = None,
+              scheduler: str | None = None, resume: bool = False, progress: bool = True) -> dict:
+    """Run every missing point of `space` into `out`; returns timing and counts."""
+    out = Path(out)
+    all_points, pruned = points(space)
+    if not all_points:
+        raise InputError(f"{space.path}: the constraints prune every point; nothing to run")
+    done = open_store(out, space.fingerprint(), model, resume)
+    todo = [p for p in all_points if p.point_id not in done]
+    write_manifest(out, {"space": space.path, "fingerprint": space.fingerprint(), "model": model,
+                         "points": len(all_points), "pruned": pruned, "space_doc": space.raw})
+    workers = workers or min(2, os.cpu_count() or 1)
+    ex = _Dask(scheduler) if scheduler else _Local(workers)
+    started = time.perf_counter()
+    try:
+        settings = {setting_key(p.expansion_settings): p.expansion for p in todo}
+        workloads = {}
+        one_thread = bool(scheduler) or workers > 1
+        keys = list(settings)
+        bar = tqdm(total=len(keys), desc="accuracy (per expansion setting)", unit="setting",
+                   disable=not progress or not keys, file=sys.stderr)
+        for key, wl in _keyed(ex, keys, settings, model, one_thread):
+            workloads[key] = wl
+            bar.update()
+        bar.close()
+        accuracy_s = time.perf_counter() - started
+        chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        writer = None
+        bar = tqdm(total=len(todo), desc="performance model", unit="point",
+                   disable=not progress or not todo, file=sys.stderr)
+        for rows in ex.map_unordered(_perf_task, [
+                (c, {k: workloads[k] for k in {setting_key(p.expansion_settings) for p in c}})
+                for c in chunks]):
+            if writer is None:
+                writer = RowWriter(out, _columns(out, rows[0]))
+            for row in rows:
+                writer.write(row)
+            bar.update(len(rows))
+        bar.close()
+        if writer:
+            writer.close()
+    finally:
+        ex.close()
+    total_s = time.perf_counter() - started
+    return {"points": len(all_points), "ran": len(todo), "skipped_done": len(done),
+            "pruned": pruned, "settings": len(settings), "accuracy_seconds": accuracy_s,
+            "performance_seconds": total_s - accuracy_s, "seconds": total_s}
+
+
+def _keyed_task(key, model, cfg, one_thread):
+    return key, _workload_task(model, cfg, one_thread)
+
+
+def _keyed(ex, keys, settings, model, one_thread):
+    return ex.map_unordered(_keyed_task, [(k, model, settings[k], one_thread) for k in keys])
+
+
+def _columns(out: Path, row: dict) -> list[str]:
+    path = out / ROWS
+    if path.exists() and path.stat().st_size:
+        with path.open(newline="") as f:
+            return next(csv.reader(f))
+    return list(row)

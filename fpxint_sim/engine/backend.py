@@ -1,0 +1,151 @@
+"""The engine's job backend: an expanded layer's forward pass on an emulated accelerator.
+
+Installed as `layer.job_backend` (fpxint_sim/expand/expanded_layers.py). Per forward it expands
+the input exactly as the layer does, runs every kept (i, j) job on the PE arithmetic (raw
+operands, kernels, zero-point correction: jobs.py) and applies the epilogue in float64 in the
+same order and with the same operations as ExpandedLinear/ExpandedConv2d, so that when no
+accumulator overflows the output equals the PyTorch expanded network bit for bit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from fpxint_sim.engine.arithmetic import accumulator_spec
+from fpxint_sim.engine.counters import LayerCounters
+from fpxint_sim.engine.jobs import JobAccumulators, conv_job, linear_job, prepare_weight
+from fpxint_sim.engine.operands import activation_operand, raw_activation, weight_operand
+from fpxint_sim.expand.activation import expand_rows
+from fpxint_sim.expand.expanded_layers import ExpandedConv2d
+from fpxint_sim.hw.schema import Accelerator
+from fpxint_sim.ir.layer_rows import input_rows
+from fpxint_sim.ir.lower import weight_terms
+from fpxint_sim.series.int_ops import conv2d_out_hw
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """One executed job, handed to the backend's observer (verify checks it, then drops it)."""
+
+    layer: str
+    kind: str
+    i: int
+    j: int
+    x_raw: np.ndarray  # GEMM (R, K) or conv NCHW, as the PEs take it
+    x_zero: np.ndarray  # int64 zero point per GEMM row / per image
+    w_q: np.ndarray  # weight term (O, K) or OIHW
+    conv: dict | None  # stride, padding, dilation, groups
+    result: JobAccumulators
+    acc_bits: int
+    overflow_mode: str
+
+
+class EngineBackend:
+    """Runs expanded layers on `hw`; counters per layer; `observer(JobRecord)` sees every job."""
+
+    def __init__(self, hw: Accelerator, observer=None):
+        self.hw, self.observer = hw, observer
+        self.counters: dict[str, LayerCounters] = {}
+        self._weights: dict[str, tuple] = {}
+
+    def weights(self, layer) -> list:
+        """[(PreparedWeight, scale (O,), OperandChoice)] per weight term, cached per series."""
+        cached = self._weights.get(layer.layer_name)
+        if cached is not None and cached[0] is layer.weight_series:
+            return cached[1]
+        groups = getattr(layer, "groups", 1)
+        out = [(prepare_weight(t.q, groups), t.scale,
+                weight_operand(self.hw, layer.layer_name, t.bits, t.signed))
+               for t in weight_terms(layer)]
+        self._weights[layer.layer_name] = (layer.weight_series, out)
+        return out
+
+    def run(self, layer, x: torch.Tensor) -> torch.Tensor:
+        name = layer.layer_name
+        conv = isinstance(layer, ExpandedConv2d)
+        rows = input_rows(layer, x)
+        terms = expand_rows(rows.rows, layer.cfg, f"{name} input")
+        a_ops = [activation_operand(self.hw, name, t.bits, t.signed) for t in terms]
+        counters = self.counters.setdefault(name, LayerCounters(name, "conv" if conv else "gemm"))
+        counters.activation_terms.append(len(terms))
+        acts = []
+        for t, choice in zip(terms, a_ops):
+            r = t.q.shape[0]
+            q, z = raw_activation(t.q, np.broadcast_to(t.zero_point, (r, 1)).reshape(r), choice)
+            acts.append((q, np.repeat(z, rows.repeat),
+                         np.repeat(np.broadcast_to(t.scale, (r, 1)).reshape(r), rows.repeat),
+                         choice))
+        run_layer = self._conv if conv else self._linear
+        y, jobs = run_layer(layer, x, acts, counters)
+        layer._record(len(terms), jobs)
+        return y
+
+    def _job(self, layer, counters, i, j, w, w_op, act, x_raw, conv_args) -> np.ndarray:
+        _, z, _, a_op = act
+        spec = accumulator_spec(self.hw, w_op.bits, a_op.bits)
+        if conv_args is None:
+            res = linear_job(x_raw, z, w, spec)
+            k = x_raw.shape[1]
+        else:
+            res = conv_job(x_raw, z, w, spec=spec, **conv_args)
+            k = int(np.prod(w.q.shape[1:]))
+        jc = counters.job(i, j, w_op.operand_type, a_op.operand_type)
+        jc.macs += res.acc.size * k
+        jc.outputs += res.acc.size
+        jc.overflow += res.events.overflow
+        jc.pair_saturated += res.events.pair_saturated
+        if self.observer is not None:
+            self.observer(JobRecord(layer.layer_name, counters.kind, i, j, x_raw, z, w.q,
+                                    conv_args, res, spec.acc_bits, spec.overflow))
+        return res.acc.astype(np.float64)
+
+    def _linear(self, layer, x, acts, counters):
+        lead, k_in = x.shape[:-1], layer.in_features
+        y = np.zeros((int(np.prod(lead)), layer.out_features))
+        jobs = 0
+        for i, (w, ws, w_op) in enumerate(self.weights(layer), 1):
+            kept = [j for j in range(1, len(acts) + 1) if layer.cfg.keeps_pair(i, j)]
+            if not kept:
+                continue
+            inner = np.zeros_like(y)
+            for j in kept:  # epilogue order of ExpandedLinear: multiply, then add
+                act = acts[j - 1]
+                acc = self._job(layer, counters, i, j, w, w_op, act,
+                                act[0].reshape(-1, k_in), None)
+                inner += act[2].reshape(-1, 1) * acc
+            y += ws.reshape(1, -1) * inner
+            jobs += len(kept)
+        if layer.bias_f64 is not None and layer.use_bias:
+            y += layer.bias_f64.numpy()
+        return torch.from_numpy(y).to(x.dtype).reshape(*lead, layer.out_features), jobs
+
+    def _conv(self, layer, x, acts, counters):
+        n = x.shape[0]
+        conv_args = {"stride": tuple(layer.stride), "padding": tuple(layer.padding),
+                     "dilation": tuple(layer.dilation), "groups": layer.groups}
+        y, jobs = None, 0
+        for i, (w, ws, w_op) in enumerate(self.weights(layer), 1):
+            kept = [j for j in range(1, len(acts) + 1) if layer.cfg.keeps_pair(i, j)]
+            if not kept:
+                continue
+            inner = None
+            for j in kept:  # epilogue order of ExpandedConv2d
+                act = acts[j - 1]
+                acc = self._job(layer, counters, i, j, w, w_op, act,
+                                act[0].reshape(x.shape), conv_args)
+                inner = np.zeros_like(acc) if inner is None else inner
+                inner += act[2].reshape(n, 1, 1, 1) * acc
+            term = ws.reshape(1, -1, 1, 1) * inner
+            y = term if y is None else y + term
+            jobs += len(kept)
+        if y is None:
+            kh, kw = layer.weight_shape()[2:]
+            h, w_ = conv2d_out_hw(x.shape[2], x.shape[3], kh, kw, layer.stride, layer.padding,
+                                  layer.dilation)
+            y = np.zeros((n, layer.out_channels, h, w_))
+        if layer.bias_f64 is not None and layer.use_bias:
+            y = y + layer.bias_f64.numpy().reshape(1, -1, 1, 1)
+        return torch.from_numpy(y).to(x.dtype), jobs

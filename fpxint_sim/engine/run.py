@@ -1,0 +1,72 @@
+"""Run an expanded model on an accelerator description: outputs, per-layer and per-job counters."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import torch
+
+from fpxint_sim.engine.backend import EngineBackend
+from fpxint_sim.engine.counters import LayerCounters
+from fpxint_sim.engine.operands import weight_operand
+from fpxint_sim.hw.schema import Accelerator
+from fpxint_sim.ir.lower import check_integer_config, weight_terms
+
+
+@dataclass
+class EngineRun:
+    """The output of `forward` on the accelerator and what every layer counted."""
+
+    output: object
+    layers: dict[str, LayerCounters]
+    hw: Accelerator
+    seconds: float
+
+    @property
+    def macs(self) -> int:
+        return sum(c.macs for c in self.layers.values())
+
+    @property
+    def overflow(self) -> int:
+        return sum(c.overflow for c in self.layers.values())
+
+    @property
+    def pair_saturated(self) -> int:
+        return sum(c.pair_saturated for c in self.layers.values())
+
+    def to_dict(self) -> dict:
+        return {"hw": self.hw.name, "hw_path": self.hw.source_path, "macs": self.macs,
+                "overflow": self.overflow, "pair_saturated": self.pair_saturated,
+                "seconds": self.seconds, "layers": [c.to_dict() for c in self.layers.values()]}
+
+
+def check_weight_operands(em, hw: Accelerator) -> None:
+    """Fail before running if a layer's weight terms fit no weight type of `hw`."""
+    for name, layer in em.layers.items():
+        for t in weight_terms(layer):
+            weight_operand(hw, name, t.bits, t.signed)
+
+
+@contextmanager
+def engine_attached(em, backend: EngineBackend):
+    """Every expanded layer of `em` runs on `backend` inside the block, on BLAS after it."""
+    for layer in em.layers.values():
+        layer.job_backend = backend
+    try:
+        yield backend
+    finally:
+        for layer in em.layers.values():
+            layer.job_backend = None
+
+
+def run_on_accelerator(em, hw: Accelerator, forward, observer=None) -> EngineRun:
+    """`forward(em.module)` with every integer job bit-exact on `hw`; observer sees each job."""
+    check_integer_config(em)
+    check_weight_operands(em, hw)
+    backend = EngineBackend(hw, observer)
+    start = time.perf_counter()
+    with engine_attached(em, backend), torch.no_grad():
+        out = forward(em.module)
+    return EngineRun(out, backend.counters, hw, time.perf_counter() - start)

@@ -1,0 +1,134 @@
+"""The report document (schema `fpxint_sim.report/1`): one plain dict, written as report.json.
+
+layers.csv and report.html are rendered from this dict, so the three files always agree.
+Layout (units in key names; cycles are at hw.clock_mhz; latency_us = cycles / clock_mhz):
+
+    schema      "fpxint_sim.report/1"
+    run         command, source (model or topology), hw (file and full description),
+                expansion settings, assumptions, versions
+    units       what the counter names mean
+    quality     model runs: accuracy of the expanded model against labels and the float model
+    totals      counters of the whole network in the chosen orders (= sum over layers),
+                epilogue ops by kind, overflow_events (null until the engine reports them),
+                per_sample latency and energy (model runs: one batch of `samples` inputs)
+    schedule    chosen orders vs the naive order: DRAM bytes, cycles, energy, latency
+    layers      per layer: GEMM, terms, pairs, chosen order, counters, epilogue ops, each order's
+                summary, and `per_job`: every (i, j) job counted on its own
+    terms       per (i, j): the cost of that job summed over layers (cost per expansion term)
+
+Counters (from JobResult.to_dict): cycles, compute_cycles, stall_cycles, dram_*_cycles,
+vector_cycles, macs, mac_slots, folds, jobs, <buffer>_sram_{read,write}_bytes,
+dram_{read,write}_bytes and per operand, vector_ops, energy_pj {component: pJ},
+energy_total_pj, utilization; plus latency_us. No wall times: the same command gives the same
+document, byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fpxint_sim.hw.schema import Accelerator
+from fpxint_sim.sim.job import JobResult
+from fpxint_sim.sim.schedule import ORDERS
+from fpxint_sim.sim.work_sim import LayerRun
+
+SCHEMA = "fpxint_sim.report/1"
+SCHEMA_PREFIX = "fpxint_sim.report/"
+
+UNITS = {
+    "cycles": "accelerator clock cycles; a job's cycles = max(compute + stall, vector)",
+    "latency_us": "cycles / clock_mhz, layers run one after another",
+    "energy_pj": "picojoules per component (mac, <buffer>_sram, dram, vector, static)",
+    "*_bytes": "bytes; INT4 operands pack two per byte, partial sums at accumulator width",
+    "utilization": "macs / (cycles x PEs x MACs per PE per cycle)",
+    "epilogue_ops": "vector-unit ops (one FP32 multiply-add, compare or round each)",
+    "overflow_events": "accumulator overflows of the actual computation; null = not measured",
+}
+
+
+def counters(result: JobResult, clock_mhz: float) -> dict:
+    """A JobResult as report fields, with the latency at the clock."""
+    d = result.to_dict()
+    d["latency_us"] = result.cycles / clock_mhz
+    return d
+
+
+def order_summary(result: JobResult, clock_mhz: float) -> dict:
+    """The figures the schedule comparison shows for one order."""
+    return {"jobs": result.jobs, "cycles": result.cycles, "stall_cycles": result.stall_cycles,
+            "dram_read_bytes": result.dram_read_bytes,
+            "dram_write_bytes": result.dram_write_bytes,
+            "dram_bytes": result.dram_read_bytes + result.dram_write_bytes,
+            "energy_total_pj": result.energy_total_pj, "latency_us": result.cycles / clock_mhz}
+
+
+def _layer_entry(run: LayerRun, clock_mhz: float) -> dict:
+    w = run.work
+    return {
+        "name": w.name, "kind": w.kind,
+        "gemm": {"m": w.gemm.m, "k": w.gemm.k, "n": w.gemm.n,
+                 "ifmap_unique_elems": w.gemm.ifmap_unique_elems},
+        "groups": w.groups, "w_bits": w.w_bits, "a_bits": w.a_bits,
+        "w_terms": w.w_terms, "a_terms": w.a_terms, "pairs": [list(p) for p in w.pairs],
+        "order": run.schedule.best_order, "overflow_events": w.overflow_events,
+        "epilogue_ops": w.epilogue_totals(),
+        **counters(run.chosen, clock_mhz),
+        "schedule": {o: order_summary(run.schedule.orders[o], clock_mhz) for o in ORDERS},
+        "per_job": [{"i": i, "j": j, **counters(r, clock_mhz)}
+                    for (i, j), r in run.jobs.items()],
+    }
+
+
+def _sum_dicts(dicts) -> dict:
+    total: dict = {}
+    for d in dicts:
+        for k, v in d.items():
+            total[k] = total.get(k, 0) + v
+    return total
+
+
+def _terms(runs: Sequence[LayerRun], clock_mhz: float) -> list[dict]:
+    by_pair: dict[tuple[int, int], JobResult] = {}
+    for run in runs:
+        for pair, r in run.jobs.items():
+            by_pair[pair] = by_pair.get(pair, JobResult()) + r
+    return [{"i": i, "j": j, "layers": sum(1 for run in runs if (i, j) in run.jobs),
+             **order_summary(r, clock_mhz), "macs": r.macs}
+            for (i, j), r in sorted(by_pair.items())]
+
+
+def hw_entry(hw: Accelerator, hw_file: str) -> dict:
+    """The accelerator as run: its file and every number of the description."""
+    import dataclasses
+
+    d = dataclasses.asdict(hw)
+    d.pop("source_path", None)
+    return {"file": hw_file, **d, "num_pes": hw.num_pes}
+
+
+def build_report(runs: Sequence[LayerRun], hw: Accelerator, run_info: dict,
+                 quality: dict | None = None) -> dict:
+    """The whole document; `run_info` holds command, source, hw, expansion, versions."""
+    clock = hw.clock_mhz
+    chosen = sum((r.chosen for r in runs), JobResult())
+    naive = sum((r.schedule.naive for r in runs), JobResult())
+    overflow = [r.work.overflow_events for r in runs]
+    totals = {
+        "layers": len(runs), **counters(chosen, clock),
+        "epilogue_ops": _sum_dicts(r.work.epilogue_totals() for r in runs),
+        "overflow_events": None if any(o is None for o in overflow) else sum(overflow),
+    }
+    samples = (run_info.get("source") or {}).get("samples")
+    if samples:  # a model run costs one batch; per sample is what a user compares
+        totals["per_sample"] = {"latency_us": chosen.cycles / clock / samples,
+                                "energy_total_pj": chosen.energy_total_pj / samples}
+    ch, nv = order_summary(chosen, clock), order_summary(naive, clock)
+    schedule = {
+        "chosen": ch, "naive": nv,
+        "dram_bytes_saved": nv["dram_bytes"] - ch["dram_bytes"],
+        "cycles_saved": nv["cycles"] - ch["cycles"],
+        "orders_chosen": _sum_dicts({r.schedule.best_order: 1} for r in runs),
+    }
+    return {"schema": SCHEMA, "run": run_info, "units": UNITS, "quality": quality,
+            "totals": totals, "schedule": schedule,
+            "layers": [_layer_entry(r, clock) for r in runs], "terms": _terms(runs, clock)}

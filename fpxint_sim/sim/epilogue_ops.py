@@ -1,0 +1,63 @@
+"""Vector-unit (epilogue) operations of an expanded layer, counted per (i, j) integer job.
+
+An expanded layer computes y = sum_i s_i * sum_j t_j * (W_i x (X_j - z_j)) + bias, and expands
+its input at run time (DESIGN.md 2.3). Everything outside the integer GEMMs runs on the vector
+unit, one op = one FP32 multiply-add (or compare, or round) per element:
+
+    scale_multiply_add     1 per output of every job: the partial sum of W_i += t_j * acc_ij
+    weight_scale           1 per output per weight term i: y += s_i * (that partial sum)
+    zero_point_correction  1 per output of a job whose activation term j has a zero point:
+                           acc_ij -= z_j * colsum(W_i) (colsum precomputed offline)
+    activation_clip        2 per input element, first activation term, with the Laplace clip:
+                           mean and mean |x - mean|
+    activation_expansion   4 per input element per activation term: max|r| reduction, divide by
+                           the scale, round and clamp, residual update r -= s * q
+    bias                   1 per output, once per layer
+
+Shared work is charged to one job: weight_scale of term i to its first kept pair (i, j),
+the expansion of activation term j to its first kept pair (i, j), the bias to the first pair.
+Activation terms that no kept pair uses are not computed. Counts are per group of a grouped
+convolution (the layer repeats them `groups` times).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+EPILOGUE_KINDS = ("scale_multiply_add", "weight_scale", "zero_point_correction",
+                  "activation_clip", "activation_expansion", "bias")
+CLIP_OPS_PER_ELEMENT = 2
+EXPANSION_OPS_PER_ELEMENT_PER_TERM = 4
+
+
+def epilogue_ops_per_pair(pairs: Sequence[tuple[int, int]], outputs: int, input_elems: int,
+                          asymmetric_a_terms: Collection[int] = (), clip_first_term: bool = True,
+                          has_bias: bool = True) -> dict[tuple[int, int], dict[str, int]]:
+    """Ops of each kind per (i, j) job (1-based terms); `outputs` = M x N of one job."""
+    ordered = sorted(pairs)
+    ops = {p: dict.fromkeys(EPILOGUE_KINDS, 0) for p in ordered}
+    first_of_w = {}
+    first_of_a = {}
+    for i, j in ordered:
+        first_of_w.setdefault(i, (i, j))
+        if j not in first_of_a or i < first_of_a[j][0]:
+            first_of_a[j] = (i, j)
+    for (i, j), row in ops.items():
+        row["scale_multiply_add"] = outputs
+        if j in asymmetric_a_terms:
+            row["zero_point_correction"] = outputs
+        if first_of_w[i] == (i, j):
+            row["weight_scale"] = outputs
+        if first_of_a[j] == (i, j):
+            row["activation_expansion"] = EXPANSION_OPS_PER_ELEMENT_PER_TERM * input_elems
+            if j == 1 and clip_first_term:
+                row["activation_clip"] = CLIP_OPS_PER_ELEMENT * input_elems
+    if ordered and has_bias:
+        ops[ordered[0]]["bias"] = outputs
+    return ops
+
+
+def kept_pairs(w_terms: int, a_terms: int, truncate: int | None = None) -> list[tuple[int, int]]:
+    """The (i, j) jobs (1-based) of n_w x n_a terms; truncation keeps those with i + j <= K."""
+    return [(i, j) for i in range(1, w_terms + 1) for j in range(1, a_terms + 1)
+            if truncate is None or i + j <= truncate]

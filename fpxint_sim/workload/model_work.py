@@ -1,0 +1,126 @@
+"""LayerWork from a real run of an expanded model: shapes and term counts of the actual forward.
+
+The model is expanded (no calibration data) and run on its inputs (digits_cnn: the shipped test
+images, all 449 or the first N, as one batch). Forward hooks on every expanded layer record its
+GEMM shape and the activation terms the run-time expansion actually used, so the jobs costed are
+those of the computation that produced the outputs:
+
+    Linear  M = rows (samples x tokens), K = in_features, N = out_features
+    Conv2d  M = N x Ho x Wo, K = C/g x kh x kw, N = out_channels / g, run as g separate jobs
+
+The ifmap DRAM traffic of a conv is its distinct input elements, N x C/g x H x W per group
+(padding zeros are made on chip). Overflow events stay None until the bit-exact engine is
+wired in (see fpxint_sim/sim/layer_work.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+
+from fpxint_sim.errors import InputError
+from fpxint_sim.expand import ExpandedModel, ExpansionConfig, expand_model
+from fpxint_sim.expand.expanded_layers import ExpandedConv2d
+from fpxint_sim.sim.epilogue_ops import epilogue_ops_per_pair
+from fpxint_sim.sim.layer_shape import GemmShape
+from fpxint_sim.sim.layer_work import LayerWork
+
+RUNNABLE_MODELS = ("digits_cnn",)
+
+
+@dataclass
+class ModelWork:
+    """The layers' work, and what the run itself gave (samples, output quality)."""
+
+    works: list[LayerWork]
+    samples: int
+    quality: dict = field(default_factory=dict)
+    float_layers: list = field(default_factory=list)
+    expanded: ExpandedModel | None = None
+
+
+def _gemm_of(layer, x: torch.Tensor, y: torch.Tensor) -> tuple[GemmShape, int, str]:
+    """(one group's GEMM, groups, kind) of a call of an expanded layer."""
+    if isinstance(layer, ExpandedConv2d):
+        n, _, h, w = x.shape
+        o, c_per_group, kh, kw = layer.weight_shape()
+        g = layer.groups
+        m, k = n * y.shape[2] * y.shape[3], c_per_group * kh * kw
+        return GemmShape(m, k, o // g, min(n * c_per_group * h * w, m * k)), g, "conv"
+    k = layer.in_features
+    return GemmShape(x.numel() // k, k, layer.out_features), 1, "linear"
+
+
+def _layer_work(name: str, layer, cfg: ExpansionConfig, x, y) -> LayerWork:
+    gemm, groups, kind = _gemm_of(layer, x, y)
+    n_w = len(layer.weight_series)
+    n_a = layer.a_term_counts[-1]
+    pairs = tuple((i, j) for i in range(1, n_w + 1) for j in range(1, n_a + 1)
+                  if cfg.keeps_pair(i, j))
+    if len(pairs) != layer.jobs_per_forward[-1]:
+        raise RuntimeError(f"{name}: {len(pairs)} pairs counted but the layer ran "
+                           f"{layer.jobs_per_forward[-1]} jobs")
+    one_signed = bool(x.min() >= 0)
+    ops = epilogue_ops_per_pair(pairs, gemm.m * gemm.n, gemm.ifmap_unique_elems,
+                                (1,) if one_signed else (), cfg.a_clip is not None,
+                                layer.bias_f64 is not None and layer.use_bias)
+    return LayerWork(name=name, gemm=gemm, pairs=pairs, w_bits=cfg.w_bits, a_bits=cfg.a_bits,
+                     epilogue_ops=ops, overflow_events=None, groups=groups, w_terms=n_w,
+                     a_terms=n_a, kind=kind)
+
+
+def _digits_inputs(samples: int | None):
+    from fpxint_sim.models import load_digits_test
+
+    x, y = load_digits_test()
+    if samples is not None:
+        if not 1 <= samples <= len(y):
+            raise InputError(f"--samples must be 1..{len(y)} for digits_cnn, got {samples}")
+        x, y = x[:samples], y[:samples]
+    return x, y
+
+
+def model_work(name: str, cfg: ExpansionConfig, samples: int | None = None,
+               on_layer: Callable[[str], None] | None = None) -> ModelWork:
+    """Expand model `name`, run it on its inputs, and return each layer call's LayerWork."""
+    from fpxint_sim.models.registry import MODEL_NAMES, load_model
+
+    if name not in RUNNABLE_MODELS:
+        if name in MODEL_NAMES:
+            raise InputError(f"run --model {name}: not supported yet (runnable: "
+                             f"{', '.join(RUNNABLE_MODELS)}); use --topology for other networks")
+        raise InputError(f"unknown model {name!r}: choose one of {', '.join(RUNNABLE_MODELS)}")
+    if cfg.float_weights or cfg.float_activations:
+        raise InputError("run needs integer weights and activations: --w-bits/--a-bits 2..8")
+    model = load_model(name).module
+    x, labels = _digits_inputs(samples)
+    em = expand_model(model, cfg)
+    works: list[LayerWork] = []
+    calls: dict[str, int] = {}
+
+    def hook_for(layer_name):
+        def hook(layer, inputs, output):
+            calls[layer_name] = calls.get(layer_name, 0) + 1
+            label = layer_name if calls[layer_name] == 1 else f"{layer_name}#{calls[layer_name]}"
+            works.append(_layer_work(label, layer, cfg, inputs[0], output))
+            if on_layer is not None:
+                on_layer(label)
+        return hook
+
+    handles = [layer.register_forward_hook(hook_for(n)) for n, layer in em.layers.items()]
+    try:
+        with torch.no_grad():
+            out = em(x)
+            ref = model(x)
+    finally:
+        for h in handles:
+            h.remove()
+    quality = {
+        "accuracy": float((out.argmax(1) == labels).double().mean()),
+        "float_accuracy": float((ref.argmax(1) == labels).double().mean()),
+        "top1_agreement": float((out.argmax(1) == ref.argmax(1)).double().mean()),
+        "max_abs_logit_error": float((out.double() - ref.double()).abs().max()),
+    }
+    return ModelWork(works, len(labels), quality, list(em.float_layers), em)

@@ -1,0 +1,159 @@
+"""`fpxint-sim run`: topology and model runs, the report files, --json, and bad input (exit 2)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fpxint_sim.cli import main as cli_main
+from fpxint_sim.cli import run_cmd
+
+ROOT = Path(__file__).resolve().parents[2]
+RESNET18 = ROOT / "tests" / "sim" / "resnet18_scalesim.csv"
+TPU = ROOT / "hw_configs" / "tpu_like_int8_ws_32x32.yaml"
+SAMPLES = 64
+
+# `run` is registered in fpxint_sim/cli/main.py by the lead; until then the tests add it.
+WITH_RUN = "from fpxint_sim.cli import main as m, run_cmd\n" \
+           "m.COMMANDS = m.COMMANDS if run_cmd in m.COMMANDS else (*m.COMMANDS, run_cmd)\n"
+
+
+@pytest.fixture(autouse=True)
+def run_registered(monkeypatch):
+    if run_cmd not in cli_main.COMMANDS:
+        monkeypatch.setattr(cli_main, "COMMANDS", (*cli_main.COMMANDS, run_cmd))
+
+
+def _json_run(argv, capsys) -> dict:
+    assert cli_main.main([*argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture(scope="module")
+def model_report(tmp_path_factory):
+    """One digits_cnn run (first SAMPLES test images), shared by the model tests."""
+    out = tmp_path_factory.mktemp("model") / "rep"
+    assert _main_with_run(["run", "--model", "digits_cnn", "--samples", str(SAMPLES),
+                           "--out", str(out)]) == 0
+    return json.loads((out / "report.json").read_text()), out
+
+
+def _main_with_run(argv) -> int:
+    """main(argv) with `run` registered (for module-scoped fixtures, before monkeypatch)."""
+    saved = cli_main.COMMANDS
+    if run_cmd not in saved:
+        cli_main.COMMANDS = (*saved, run_cmd)
+    try:
+        return cli_main.main(argv)
+    finally:
+        cli_main.COMMANDS = saved
+
+
+def test_topology_run_equals_simulate_layers(capsys):
+    from fpxint_sim.hw import load_accelerator
+    from fpxint_sim.sim import load_topology, simulate_layers
+
+    doc = _json_run(["run", "--topology", str(RESNET18), "--hw", str(TPU), "--w-bits", "8",
+                     "--a-bits", "8", "--w-terms", "1", "--a-terms", "1"], capsys)
+    reference = simulate_layers(load_accelerator(TPU), load_topology(RESNET18), 8, 8)
+    assert [ly["name"] for ly in doc["layers"]] == [layer.name for layer, _ in reference]
+    for ly, (_, r) in zip(doc["layers"], reference):
+        for key in ("macs", "compute_cycles", "stall_cycles", "folds", "dram_read_bytes",
+                    "dram_write_bytes", "ifmap_sram_read_bytes", "filter_sram_read_bytes",
+                    "ofmap_sram_write_bytes"):
+            assert ly[key] == getattr(r, key), (ly["name"], key)
+        # one job per layer; only the epilogue (vector unit) can lengthen it
+        assert ly["cycles"] == max(r.cycles, ly["vector_cycles"])
+        assert ly["energy_pj"]["mac"] == r.energy_pj["mac"]
+    assert doc["totals"]["compute_cycles"] == sum(r.compute_cycles for _, r in reference)
+
+
+def test_topology_run_does_not_import_torch(tmp_path):
+    code = WITH_RUN + (
+        "import sys\n"
+        f"rc = m.main(['run', '--topology', {str(RESNET18)!r}, '--out', {str(tmp_path / 'r')!r}])\n"
+        "assert rc == 0, rc\n"
+        "assert 'torch' not in sys.modules, 'torch was imported'\n")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path, capture_output=True)
+    assert (tmp_path / "r" / "report.html").exists()
+
+
+def test_json_output_equals_report_json(tmp_path, capsys):
+    out = tmp_path / "rep"
+    doc = _json_run(["run", "--topology", str(RESNET18), "--hw", str(TPU), "--out", str(out)],
+                    capsys)
+    assert (out / "report.json").read_text() == json.dumps(doc, indent=1) + "\n"
+    assert doc["run"]["source"]["kind"] == "topology"
+    assert doc["run"]["expansion"]["a_terms"] == 4 and doc["run"]["expansion"]["w_terms"] == 2
+    assert all(ly["pairs"] == [[i, j] for i in (1, 2) for j in (1, 2, 3, 4)]
+               for ly in doc["layers"])
+
+
+def test_model_run_costs_the_activation_terms_the_run_really_used(model_report):
+    import torch
+
+    from fpxint_sim.expand import ExpansionConfig, expand_model
+    from fpxint_sim.models import load_digits_cnn, load_digits_test
+
+    doc, _ = model_report
+    cfg = ExpansionConfig(w_bits=4, a_bits=4, w_terms=2, a_tol=1e-4, a_max_terms=6)
+    em = expand_model(load_digits_cnn(), cfg)
+    with torch.no_grad():
+        em(load_digits_test()[0][:SAMPLES])
+    assert [ly["name"] for ly in doc["layers"]] == list(em.layers)
+    for ly, layer in zip(doc["layers"], em.layers.values()):
+        assert ly["a_terms"] == layer.a_term_counts[-1]
+        assert len(ly["pairs"]) == layer.jobs_per_forward[-1]
+    assert doc["run"]["source"]["samples"] == SAMPLES
+    assert doc["totals"]["overflow_events"] is None  # until the bit-exact engine is wired
+
+
+def test_model_run_gemm_shapes_follow_the_layers(model_report):
+    doc, out = model_report
+    by_name = {ly["name"]: ly for ly in doc["layers"]}
+    first = by_name["features.0"]  # conv 1 -> 16, 3x3, pad 1, on 8x8 images
+    assert first["gemm"]["m"] == SAMPLES * 8 * 8 and first["gemm"]["k"] == 9
+    assert first["gemm"]["n"] == 16 and first["groups"] == 1
+    depthwise = by_name["features.6"]  # 32 groups of one channel, 4x4
+    assert depthwise["groups"] == 32 and depthwise["gemm"]["n"] == 1
+    assert depthwise["gemm"]["m"] == SAMPLES * 4 * 4 and depthwise["gemm"]["k"] == 9
+    fc = by_name["classifier.1"]
+    assert (fc["gemm"]["m"], fc["gemm"]["k"], fc["gemm"]["n"]) == (SAMPLES, 512, 64)
+    assert sorted(os.listdir(out)) == ["layers.csv", "report.html", "report.json"]
+    assert 0.9 < doc["quality"]["accuracy"] <= 1.0
+
+
+@pytest.mark.parametrize(("make", "match"), [
+    (lambda d: ["--topology", str(RESNET18), "--hw", _write(d, "bad.yaml", "array: [1,\n")],
+     "malformed YAML"),
+    (lambda d: ["--topology", _write(d, "bad.csv", "c0, 8, 8, 3, 3, 1, 4, 1,\n"
+                                                   "c1, 8, 8, 3, 3, x, 4, 1,\n")],
+     "channels must be an integer"),
+    (lambda d: ["--model", "nosuch"], "unknown model 'nosuch'"),
+    (lambda d: ["--topology", str(RESNET18), "--w-bits", "3"], "3 bits are not supported"),
+])
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, make, match):
+    out = tmp_path / "rep"
+    assert cli_main.main(["run", *make(tmp_path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert match in err and len(err.splitlines()) == 1, err
+    assert not out.exists()
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".rep")]
+
+
+def test_an_out_dir_holding_user_files_is_refused_untouched(tmp_path, capsys):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.tex").write_text("precious")
+    assert cli_main.main(["run", "--topology", str(RESNET18), "--out", str(out)]) == 2
+    assert "not an fpxint_sim report" in capsys.readouterr().err
+    assert os.listdir(out) == ["thesis.tex"] and os.listdir(tmp_path) == ["mine"]
+
+
+def _write(directory: Path, name: str, text: str) -> str:
+    path = directory / name
+    path.write_text(text)
+    return str(path)

@@ -1,0 +1,29 @@
+"""The Pareto mask keeps exactly the non-dominated points."""
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from fpxint_sim.dse.pareto import front, pareto_mask, ranked, within_budgets
+
+
+def dominated(v, i):
+    return any(np.all(v[j] <= v[i]) and np.any(v[j] < v[i]) for j in range(len(v)) if j != i)
+
+
+@given(hnp.arrays(np.float64, st.tuples(st.integers(1, 30), st.integers(1, 3)),
+                  elements=st.integers(0, 5).map(float)))
+def test_mask_is_exactly_the_set_of_non_dominated_points(v):
+    mask = pareto_mask(v)
+    assert [bool(m) for m in mask] == [not dominated(v, i) for i in range(len(v))]
+    assert mask.any()
+
+
+def test_front_budgets_and_ranking():
+    rows = [{"point_id": "a", "error": 0.1, "energy_uj": 1.0, "latency_us": 1.0},
+            {"point_id": "b", "error": 0.2, "energy_uj": 2.0, "latency_us": 2.0},  # dominated
+            {"point_id": "c", "error": 0.01, "energy_uj": 3.0, "latency_us": 2.0}]
+    assert [r["point_id"] for r in front(rows)] == ["a", "c"]
+    assert [r["point_id"] for r in within_budgets(front(rows), max_error=0.05)] == ["c"]
+    assert next(r["point_id"] for r in ranked(rows)) == "a"
