@@ -3,8 +3,8 @@
 import json
 
 import pytest
-from fpxint_sim.cli.main import main as run_cli
 
+from fpxint_sim.cli.main import main as run_cli
 from fpxint_sim.hw import default_hw_config_path
 from fpxint_sim.hw.load import HW_CONFIG_DIR
 
