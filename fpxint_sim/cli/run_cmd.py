@@ -142,7 +142,7 @@ def _topology_work(args, s: dict):
     return works, source, None, assumptions
 
 
-def _model_work(args, s: dict, bar):
+def _model_work(args, s: dict, bar, hw):
     from fpxint_sim.expand import ExpansionConfig
     from fpxint_sim.workload.model_work import model_work
 
@@ -151,13 +151,14 @@ def _model_work(args, s: dict, bar):
                           truncate=s["truncate"], scale_policy=s["scale_policy"],
                           a_clip=s["a_clip"])
     s["label"] = cfg.label()
-    mw = model_work(args.model, cfg, args.samples, on_layer=lambda _name: bar.update())
+    mw = model_work(args.model, cfg, args.samples, on_layer=lambda _name: bar.update(), hw=hw)
     source = {"kind": "model", "name": args.model, "model": args.model, "samples": mw.samples,
               "float_layers": [list(f) for f in mw.float_layers]}
     assumptions = [
         "activation term counts and GEMM shapes measured on this run (one batch)",
         "grouped conv: its groups run one after another as separate jobs",
-        "overflow_events: null until the bit-exact engine (fpxint_sim/engine) is wired in"]
+        "values run through the bit-exact engine on this accelerator: overflow_events are the "
+        "wrap/saturation/int16-pair-saturation events of this computation"]
     return mw.works, source, mw.quality, assumptions
 
 
@@ -187,7 +188,7 @@ def build_document(args, bar) -> dict:
     hw = load_accelerator(hw_file)
     s = _settings(args, hw)
     if args.model:
-        works, source, quality, assumptions = _model_work(args, s, bar)
+        works, source, quality, assumptions = _model_work(args, s, bar, hw)
     else:
         works, source, quality, assumptions = _topology_work(args, s)
     _phase(bar, "cost", len(works) + 1)

@@ -15,6 +15,7 @@ wired in (see fpxint_sim/sim/layer_work.py).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -83,8 +84,13 @@ def _digits_inputs(samples: int | None):
 
 
 def model_work(name: str, cfg: ExpansionConfig, samples: int | None = None,
-               on_layer: Callable[[str], None] | None = None) -> ModelWork:
-    """Expand model `name`, run it on its inputs, and return each layer call's LayerWork."""
+               on_layer: Callable[[str], None] | None = None, hw=None) -> ModelWork:
+    """Expand model `name`, run it on its inputs, and return each layer call's LayerWork.
+
+    With `hw`, the values run through the bit-exact engine on that accelerator (fpxint_sim/
+    engine), and each layer's overflow events (wrap, saturation, int16 pair saturation actually
+    hit) are those of this computation; without it, through the PyTorch expanded network.
+    """
     from fpxint_sim.models.registry import MODEL_NAMES, load_model
 
     if name not in RUNNABLE_MODELS:
@@ -112,7 +118,13 @@ def model_work(name: str, cfg: ExpansionConfig, samples: int | None = None,
     handles = [layer.register_forward_hook(hook_for(n)) for n, layer in em.layers.items()]
     try:
         with torch.no_grad():
-            out = em(x)
+            if hw is None:
+                out = em(x)
+            else:
+                from fpxint_sim.engine.run import run_on_accelerator
+
+                engine_run = run_on_accelerator(em, hw, lambda m: m(x))
+                out = engine_run.output
             ref = model(x)
     finally:
         for h in handles:
@@ -123,4 +135,7 @@ def model_work(name: str, cfg: ExpansionConfig, samples: int | None = None,
         "top1_agreement": float((out.argmax(1) == ref.argmax(1)).double().mean()),
         "max_abs_logit_error": float((out.double() - ref.double()).abs().max()),
     }
+    if hw is not None:  # each layer runs once per forward here: its events are its call's
+        events = {n: c.overflow + c.pair_saturated for n, c in engine_run.layers.items()}
+        works = [dataclasses.replace(w, overflow_events=events[w.name]) for w in works]
     return ModelWork(works, len(labels), quality, list(em.float_layers), em)

@@ -108,7 +108,9 @@ def test_model_run_costs_the_activation_terms_the_run_really_used(model_report):
         assert ly["a_terms"] == layer.a_term_counts[-1]
         assert len(ly["pairs"]) == layer.jobs_per_forward[-1]
     assert doc["run"]["source"]["samples"] == SAMPLES
-    assert doc["totals"]["overflow_events"] is None  # until the bit-exact engine is wired
+    # The values ran through the bit-exact engine: 32-bit accumulators never overflow here.
+    assert doc["totals"]["overflow_events"] == 0
+    assert all(ly["overflow_events"] == 0 for ly in doc["layers"])
 
 
 def test_model_run_gemm_shapes_follow_the_layers(model_report):
@@ -157,3 +159,15 @@ def _write(directory: Path, name: str, text: str) -> str:
     path = directory / name
     path.write_text(text)
     return str(path)
+
+
+def test_model_run_counts_the_overflow_events_the_engine_really_hit(tmp_path, capsys):
+    # x86/fbgemm arithmetic with W8A8: u8 x s8 pair sums saturate int16 on real data.
+    from fpxint_sim.cli.main import main
+
+    hw = str(Path(__file__).parents[2] / "hw_configs" / "x86_fbgemm.yaml")
+    assert main(["run", "--model", "digits_cnn", "--hw", hw, "--w-bits", "8", "--a-bits", "8",
+                 "--samples", "8", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["totals"]["overflow_events"] > 0
+    assert doc["totals"]["overflow_events"] == sum(ly["overflow_events"] for ly in doc["layers"])
