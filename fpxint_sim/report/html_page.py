@@ -91,8 +91,7 @@ def report_html(doc: dict, figures: list[tuple[str, bytes]]) -> str:
             f"src='data:image/png;base64,{base64.b64encode(png).decode()}'></figure>"
             for t, png in figures)
     else:
-        figs = ("<p class=note>No plots: matplotlib is not installed "
-                "(<code>pip install 'fpxint_sim[plots]'</code>).</p>")
+        figs = "<p class=note>No plots: the report has no layers.</p>"
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
             f"</title><style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
             f"<p class=note>schema {html.escape(doc['schema'])}; the numbers are in report.json "

@@ -1,7 +1,6 @@
 """Figures of a report document as PNG bytes (matplotlib, Agg backend, no display needed).
 
-One function per figure; `report_figures` returns them all as (title, png bytes), or [] when
-matplotlib is not installed (`pip install 'fpxint_sim[plots]'`); the HTML then says so.
+One function per figure; `report_figures` returns them all as (title, png bytes).
 """
 
 from __future__ import annotations
@@ -160,11 +159,9 @@ FIGURES = (
 
 
 def report_figures(doc: dict) -> list[tuple[str, bytes]]:
-    """All figures as (title, PNG bytes); [] without matplotlib."""
-    try:
-        import matplotlib
-    except ImportError:
-        return []
+    """All figures as (title, PNG bytes); [] for a report without layers."""
+    import matplotlib
+
     matplotlib.use("Agg")
     if not doc["layers"]:
         return []
