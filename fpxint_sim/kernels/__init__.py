@@ -6,7 +6,7 @@ docs/accumulators.md.
 
 from fpxint_sim.kernels.accumulator import AccumulatorEvents, AccumulatorSpec
 from fpxint_sim.kernels.conv import conv2d
-from fpxint_sim.kernels.cpu_features import host_has_avx2, host_has_vnni
+from fpxint_sim.kernels.cpu_features import host_has_avx2
 from fpxint_sim.kernels.gemm import exact_matmul, gemm, gemm_spec
 from fpxint_sim.kernels.packed_operands import PackedB, prepack_b
 from fpxint_sim.kernels.zero_point import zero_point_correction
@@ -20,7 +20,6 @@ __all__ = [
     "gemm",
     "gemm_spec",
     "host_has_avx2",
-    "host_has_vnni",
     "prepack_b",
     "zero_point_correction",
 ]
