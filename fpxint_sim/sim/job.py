@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from fpxint_sim.errors import InputError
-from fpxint_sim.hw.schema import Accelerator, bits_of
+from fpxint_sim.hw.schema import Accelerator
 from fpxint_sim.sim.energy import ENERGY_COMPONENTS, job_energy_pj
 from fpxint_sim.sim.layer_shape import GemmShape
 from fpxint_sim.sim.mapping import map_gemm
@@ -94,7 +94,7 @@ def check_operand_bits(hw: Accelerator, weight_bits: int, activation_bits: int) 
     a = hw.arithmetic
     for role, bits, types in (("weight", weight_bits, a.weight_types),
                               ("activation", activation_bits, a.activation_types)):
-        if bits not in {bits_of(t) for t in types}:
+        if a.operand_width(role, bits) is None:
             raise InputError(f"{hw.source_path or hw.name}: {role} operands of {bits} bits are "
                              f"not supported by this accelerator ({role}_types: "
                              f"{', '.join(types)})")

@@ -111,12 +111,21 @@ def test_int4_on_bitfusion_is_four_times_fewer_array_steps():
     assert r4.ifmap_sram_read_bytes * 2 == r8.ifmap_sram_read_bytes
 
 
-def test_unsupported_operand_width_is_an_input_error():
+def test_an_operand_wider_than_every_pe_type_is_an_input_error():
     from fpxint_sim.errors import InputError
 
-    hw = load_accelerator(CONFIGS / "x86_fbgemm.yaml")
-    with pytest.raises(InputError, match="activation operands of 4 bits are not supported"):
+    hw = load_accelerator(CONFIGS / "edge_int4_os_8x8.yaml")  # int4 weights only
+    with pytest.raises(InputError, match="weight operands of 8 bits are not supported"):
         simulate_job(hw, GemmShape(4, 4, 4), 8, 4)
+
+
+def test_narrow_terms_run_in_the_narrowest_wider_pe_type_at_its_rate_and_energy():
+    # x86/fbgemm takes u8 x s8 only: INT4 terms run as INT8 operands, as the engine feeds them.
+    hw = load_accelerator(CONFIGS / "x86_fbgemm.yaml")
+    as4 = simulate_job(hw, GemmShape(16, 64, 16), 4, 4)
+    as8 = simulate_job(hw, GemmShape(16, 64, 16), 8, 8)
+    assert as4.compute_cycles == as8.compute_cycles
+    assert as4.energy_pj["mac"] == as8.energy_pj["mac"]
 
 
 def test_results_sum_field_by_field():
