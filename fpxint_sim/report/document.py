@@ -73,7 +73,8 @@ def _layer_entry(run: LayerRun, clock_mhz: float) -> dict:
         "order": run.schedule.best_order, "overflow_events": w.overflow_events,
         "epilogue_ops": w.epilogue_totals(),
         **counters(run.chosen, clock_mhz),
-        "schedule": {o: order_summary(run.schedule.orders[o], clock_mhz) for o in ORDERS},
+        "schedule": {o: order_summary(run.schedule.orders[o], clock_mhz) for o in ORDERS
+                     if o in run.schedule.orders},
         "per_job": [{"i": i, "j": j, **counters(r, clock_mhz)}
                     for (i, j), r in run.jobs.items()],
     }

@@ -10,6 +10,10 @@ order. Three orders are counted side by side:
 * activation_shared: X_j is read once for every W_i it pairs with: X_j @ [W_i1 | W_i2 | ...]
   (weights stacked along N).
 
+* split_array: independent jobs side by side on equal column slices of the array (2 or 4;
+  each slice gets its share of the buffers, the DRAM bandwidth and the vector unit); the layer
+  takes as long as its busiest slice. Worth it when N is small and most columns would idle.
+
 Stacked jobs stay separate accumulators (each pair keeps its own M x N block), so the integer
 results are the same as in the naive order; only traffic and cycles change. Pairs whose
 operands have different bit widths are not stacked together.
@@ -23,10 +27,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from fpxint_sim.hw.schema import Accelerator
+from fpxint_sim.sim.energy import static_energy_pj
 from fpxint_sim.sim.job import JobResult, simulate_job
 from fpxint_sim.sim.layer_shape import GemmShape
 
-ORDERS = ("naive", "weight_stationary", "activation_shared")
+ORDERS = ("naive", "weight_stationary", "activation_shared", "split_array")
+SPLITS = (2, 4)
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,45 @@ def _stacked(hw: Accelerator, shape: GemmShape, groups: dict, stack_ifmap: bool,
     return total
 
 
+def _slice(hw: Accelerator, parts: int) -> Accelerator:
+    """One of `parts` equal column slices of hw, with its share of buffers and bandwidth."""
+    s, d, v = hw.sram, hw.dram, hw.vector_unit
+    bw = d.dram_bw_bytes_per_cycle
+    return dataclasses.replace(
+        hw, array=dataclasses.replace(hw.array, array_cols=hw.array.array_cols // parts),
+        sram=dataclasses.replace(s, ifmap_sram_kib=s.ifmap_sram_kib / parts,
+                                 filter_sram_kib=s.filter_sram_kib / parts,
+                                 ofmap_sram_kib=s.ofmap_sram_kib / parts),
+        dram=dataclasses.replace(d, dram_bw_bytes_per_cycle=None if bw is None else bw / parts),
+        vector_unit=dataclasses.replace(
+            v, vector_ops_per_cycle=max(1, v.vector_ops_per_cycle // parts)),
+        static_power_mw=0.0)  # the chip's static energy is charged once, over the layer time
+
+
+def _split_array(hw: Accelerator, shape: GemmShape, pairs, wb, ab, ops_of) -> JobResult | None:
+    """Best split of the array among independent jobs (round-robin), or None if none fits."""
+    best = None
+    for parts in SPLITS:
+        if parts > len(pairs) or hw.array.array_cols % parts:
+            continue
+        sub = _slice(hw, parts)
+        lanes = [JobResult() for _ in range(parts)]
+        for k, (i, j) in enumerate(pairs):
+            lanes[k % parts] += simulate_job(sub, shape, wb[i], ab[j], ops_of((i, j)))
+        total = sum(lanes, JobResult())
+        cycles = max(lane.cycles for lane in lanes)
+        macs_per_pe = hw.arithmetic.macs_per_cycle(wb[pairs[0][0]], ab[pairs[0][1]])
+        energy = dict(total.energy_pj)
+        energy["static"] = static_energy_pj(hw, cycles)
+        result = dataclasses.replace(
+            total, cycles=cycles, compute_cycles=max(lane.compute_cycles for lane in lanes),
+            stall_cycles=max(lane.stall_cycles for lane in lanes),
+            mac_slots=cycles * hw.num_pes * macs_per_pe, energy_pj=energy)
+        if best is None or result.cycles < best.cycles:
+            best = result
+    return best
+
+
 def _grouped(pairs, key) -> dict:
     groups = defaultdict(list)
     for pair in pairs:
@@ -105,6 +150,9 @@ def schedule_layer_jobs(hw: Accelerator, shape: GemmShape, pairs: Sequence[tuple
         "weight_stationary": _stacked(hw, shape, by_weight, True, ops_of),
         "activation_shared": _stacked(hw, shape, by_activation, False, ops_of),
     }
-    best = min(ORDERS, key=lambda o: (orders[o].dram_read_bytes + orders[o].dram_write_bytes,
+    split = _split_array(hw, shape, pairs, wb, ab, ops_of)
+    if split is not None:
+        orders["split_array"] = split
+    best = min(orders, key=lambda o: (orders[o].dram_read_bytes + orders[o].dram_write_bytes,
                                       orders[o].cycles, ORDERS.index(o)))
     return LayerSchedule(orders=orders, best_order=best)

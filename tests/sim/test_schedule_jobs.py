@@ -1,6 +1,7 @@
 """Ordering a layer's n_w x n_a commuting jobs: the reuse-aware orders show in the counts."""
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -97,3 +98,18 @@ def test_schedule_result_is_deterministic():
     a = schedule_layer_jobs(hw, shape, FULL_2x4, 4, [8, 4, 4, 4])
     b = schedule_layer_jobs(hw, shape, FULL_2x4, 4, [8, 4, 4, 4])
     assert a == b
+
+
+def test_split_array_runs_independent_jobs_side_by_side_when_columns_would_idle():
+    # N = 4 on a 32-column array: one job leaves 28 columns idle, so two or four jobs at once
+    # on column slices finish sooner than one after another.
+    from fpxint_sim.hw import load_accelerator
+
+    hw = load_accelerator(
+        Path(__file__).parents[2] / "hw_configs" / "tpu_like_int8_ws_32x32.yaml")
+    pairs = [(i, j) for i in range(2) for j in range(2)]
+    sched = schedule_layer_jobs(hw, GemmShape(64, 64, 4), pairs, 8, 8)
+    split, naive = sched.orders["split_array"], sched.orders["naive"]
+    assert split.cycles < naive.cycles
+    assert split.macs == naive.macs and split.jobs == naive.jobs == 4
+    assert split.utilization > naive.utilization
