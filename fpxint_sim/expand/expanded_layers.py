@@ -38,6 +38,7 @@ class _ExpandedBase(nn.Module):
         self.a_term_counts: list[int] = []  # activation terms used, one entry per forward
         self.jobs_per_forward: list[int] = []
         self.use_bias = True
+        self._w_cache_key, self._w_cache = object(), None  # weight_terms() of this series
         self.job_backend = None  # engine hook: an object with run(layer, x) -> y
 
     def set_weight_series(self, series: Series):
@@ -48,7 +49,9 @@ class _ExpandedBase(nn.Module):
 
         Converted once per weight series (cached): the weights are fixed offline.
         """
-        if getattr(self, "_w_cache_for", None) is self.weight_series and self._w_cache:
+        key = (self.weight_series, self.float_weight)
+        if self._w_cache is not None and self._w_cache_key[0] is key[0] \
+                and self._w_cache_key[1] is key[1]:
             return self._w_cache
         if self.weight_series is None:
             o = self.float_weight.shape[0]
@@ -62,7 +65,7 @@ class _ExpandedBase(nn.Module):
                 out.append((torch.from_numpy(c.astype(dtype)),
                             torch.from_numpy(scale.reshape(-1).astype(np.float64)),
                             int(np.abs(c).max())))
-        self._w_cache_for, self._w_cache = self.weight_series, out
+        self._w_cache_key, self._w_cache = key, out
         return out
 
     def input_terms(self, rows2d: torch.Tensor):

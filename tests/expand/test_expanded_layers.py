@@ -82,3 +82,19 @@ def test_activation_tol_stops_each_layer_below_tol():
     assert np.abs(rows - approx).max() < 1e-4
     fewer = F.Series(rows.shape, tuple(terms[:-1])).value()
     assert np.abs(rows - fewer).max() >= 1e-4
+
+
+def test_float_weights_w16_keep_the_weights_and_expand_only_activations():
+    torch.manual_seed(3)
+    layer = nn.Linear(9, 4)
+    x = torch.randn(3, 9, dtype=torch.float64)
+    em = expand_model(layer, ExpansionConfig(w_bits=16, a_terms=8))
+    y = em.module(x)
+    assert em.layers[""].weight_series is None and em.layers[""].jobs_per_forward[-1] == 0
+    # The only approximation is the input's residual r: |y - W x - b| <= |r| |W|^T, plus float64
+    # rounding of a 9-term dot product (far below 1e-12 at these magnitudes).
+    terms = expand_rows(x.numpy(), ExpansionConfig(w_bits=16, a_terms=8), "x")
+    r = x.numpy() - F.Series(x.shape, tuple(terms)).value()
+    bound = np.abs(r) @ np.abs(layer.weight.detach().double().numpy()).T + 1e-12
+    ref = (layer.double()(x)).detach().numpy()
+    assert np.all(np.abs(y.detach().numpy() - ref) <= bound)
