@@ -72,7 +72,9 @@ def parse_topology(text: str, path: str = "<topology>", kind: str = "auto") -> l
         cells = _cells(line)
         if not cells or cells[0].startswith("#"):
             continue
-        if not header_seen and not layers and not all(_is_int(c) for c in cells[1:]):
+        # A header names its columns: no cell of it is a number. A first row with numbers and
+        # a typo is a bad data row, reported, not a header to skip.
+        if not header_seen and not layers and not any(_is_int(c) for c in cells[1:]):
             header_seen = True
             if kind == "auto":
                 named = {c.strip().upper() for c in cells[1:]}

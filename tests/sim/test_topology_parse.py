@@ -72,3 +72,12 @@ def test_scalesim_resnet18_topology_loads():
     assert layers[0].gemm == GemmShape(m=110 * 110, k=7 * 7 * 3, n=64,
                                        ifmap_unique_elems=224 * 224 * 3)
     assert layers[-1].gemm.m == 1 and layers[-1].gemm.k == 512 and layers[-1].gemm.n == 1000
+
+
+def test_a_typo_in_the_first_data_row_is_reported_not_taken_for_a_header():
+    from fpxint_sim.errors import InputError
+    from fpxint_sim.sim.topology import parse_topology
+
+    text = "conv1, x8, 8, 3, 3, 4, 4, 1,\nconv2, 8, 8, 3, 3, 4, 4, 1,\n"
+    with pytest.raises(InputError, match="t.csv:1"):
+        parse_topology(text, "t.csv")
