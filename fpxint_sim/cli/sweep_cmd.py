@@ -13,7 +13,7 @@ def add_parser(sub):
         description="Run every point of a sweep space (hw_configs/sweeps/*.yaml): the accuracy "
         "of each expansion setting once, the performance model for every point, rows streamed "
         "to OUT/points.csv; then pareto.csv, plots and a ranked summary.")
-    p.add_argument("--model", required=True, help="digits_cnn or minilm")
+    p.add_argument("--model", required=True, help="digits_cnn (the sweepable bundled model)")
     p.add_argument("--space", required=True, help="sweep space YAML")
     p.add_argument("--out", required=True, help="output folder (bound to this space)")
     p.add_argument("--workers", type=int, help="local processes (default: 2)")
@@ -54,8 +54,11 @@ def run(args) -> int:
         json.dump(doc, sys.stdout, indent=2, default=str)
         sys.stdout.write("\n")
     else:
+        dropped = stats["pruned"]
         print(f"{stats['ran']} points run ({stats['skipped_done']} already done, "
-              f"{stats['pruned']} pruned) in {stats['seconds']:.1f} s: accuracy "
+              f"{dropped['constraints']} pruned by constraints, "
+              f"{dropped['unsupported_operands']} with operand widths the PEs lack) in "
+              f"{stats['seconds']:.1f} s: accuracy "
               f"{stats['accuracy_seconds']:.1f} s for {stats['settings']} expansion settings, "
               f"performance model {stats['performance_seconds']:.1f} s "
               f"({doc['points_per_second']:.0f} points/s)")

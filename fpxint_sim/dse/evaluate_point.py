@@ -17,6 +17,7 @@ def point_row(point: SweepPoint, workload: dict) -> dict:
     total = sum((r.chosen for r in runs), JobResult())
     naive_total = sum((r.schedule.naive for r in runs), JobResult())
     jobs = sum(len(r.work.pairs) * r.work.groups for r in runs)
+    n = workload["samples"]  # the batch ran as one; costs are per inference
     row = {"point_id": point.point_id}
     row.update({f"hw.{k}": v for k, v in point.hw_settings.items()})
     row.update({f"exp.{k}": v for k, v in point.expansion_settings.items()})
@@ -25,15 +26,15 @@ def point_row(point: SweepPoint, workload: dict) -> dict:
         "error": workload["error"], "top1_agreement": workload["top1_agreement"],
         "accuracy": workload["accuracy"], "int_jobs": jobs,
         "a_terms_max": max(w.a_terms for w in workload["works"]),
-        "pes": hw.num_pes, "sram_kib": sram_kib(hw), "macs": total.macs,
-        "cycles": total.cycles, "stall_cycles": total.stall_cycles,
-        "latency_us": total.cycles / hw.clock_mhz,
-        "energy_uj": total.energy_total_pj / 1e6,
-        "naive_cycles": naive_total.cycles,
-        "naive_energy_uj": naive_total.energy_total_pj / 1e6,
-        "dram_bytes": total.dram_read_bytes + total.dram_write_bytes,
+        "pes": hw.num_pes, "sram_kib": sram_kib(hw), "macs": total.macs // n,
+        "cycles": total.cycles / n, "stall_cycles": total.stall_cycles / n,
+        "latency_us": total.cycles / n / hw.clock_mhz,
+        "energy_uj": total.energy_total_pj / n / 1e6,
+        "naive_cycles": naive_total.cycles / n,
+        "naive_energy_uj": naive_total.energy_total_pj / n / 1e6,
+        "dram_bytes": (total.dram_read_bytes + total.dram_write_bytes) / n,
         "utilization": total.utilization,
     })
     for kind in ENERGY_KINDS:
-        row[f"energy_{kind}_uj"] = total.energy_pj.get(kind, 0.0) / 1e6
+        row[f"energy_{kind}_uj"] = total.energy_pj.get(kind, 0.0) / n / 1e6
     return row

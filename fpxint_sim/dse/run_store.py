@@ -20,10 +20,16 @@ MANIFEST, ROWS = "sweep.json", "points.csv"
 def open_store(out: Path, fingerprint: str, model: str, resume: bool) -> set[str]:
     """Prepare `out` for this sweep; returns the ids of points already done."""
     manifest = out / MANIFEST
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: is a file, not a folder")
     if out.exists() and any(out.iterdir()):
         if not manifest.exists():
             raise InputError(f"{out}: exists and is not a sweep folder; refusing to write into it")
-        prior = json.loads(manifest.read_text())
+        try:
+            prior = json.loads(manifest.read_text())
+        except (OSError, ValueError) as e:
+            raise InputError(f"{manifest}: unreadable sweep manifest ({e}); use a new --out") \
+                from None
         if prior.get("fingerprint") != fingerprint or prior.get("model") != model:
             raise InputError(f"{out}: holds a sweep of another space or model "
                              f"({prior.get('space')}, {prior.get('model')}); use a new --out")

@@ -89,7 +89,9 @@ def run_sweep(space: SweepSpace, model: str, out: Path, workers: int | None = No
     out = Path(out)
     all_points, pruned = points(space)
     if not all_points:
-        raise InputError(f"{space.path}: the constraints prune every point; nothing to run")
+        raise InputError(f"{space.path}: no point left to run ({pruned['constraints']} pruned by "
+                         f"the constraints, {pruned['unsupported_operands']} with operand widths "
+                         "the PEs do not take)")
     done = open_store(out, space.fingerprint(), model, resume)
     todo = [p for p in all_points if p.point_id not in done]
     write_manifest(out, {"space": space.path, "fingerprint": space.fingerprint(), "model": model,

@@ -22,6 +22,7 @@ import dataclasses
 import hashlib
 import itertools
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,6 +79,8 @@ def load_space(path: str | Path) -> SweepSpace:
         raw = yaml.safe_load(path.read_text())
     except FileNotFoundError:
         raise InputError(f"{path}: sweep space not found") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: cannot read sweep space: {e}") from None
     except yaml.YAMLError as e:
         raise InputError(f"{path}: malformed YAML: {e}") from None
     if not isinstance(raw, dict):
@@ -124,8 +127,21 @@ def _axes(path, axes, section) -> dict:
     for key, values in axes.items():
         if not isinstance(values, list) or not values:
             raise _err(path, f"{section}.{key}", f"expected a non-empty list, got {values!r}")
+        values = [_number_if_numeric(v) for v in values]
+        if len({json.dumps(v, sort_keys=True) for v in values}) != len(values):
+            raise _err(path, f"{section}.{key}", f"a value is listed twice: {values!r}")
         out[str(key)] = values
     return out
+
+
+def _number_if_numeric(v):
+    """YAML 1.1 reads 1e-3 as a string (it wants 1.0e-3): take numeric strings as numbers."""
+    if isinstance(v, str):
+        try:
+            return float(v)
+        except ValueError:
+            return v
+    return v
 
 
 def _check_sampling(path, s):
@@ -178,37 +194,49 @@ def sram_kib(hw: Accelerator) -> float:
     return sum(hw.sram.sram_bytes(b) for b in ("ifmap", "filter", "ofmap")) / 1024.0
 
 
-def points(space: SweepSpace) -> tuple[list[SweepPoint], int]:
-    """The points to run (grid order, or a seeded random sample) and how many were pruned."""
+def _combos(values: list[list], sampling: dict):
+    """Grid order, or a seeded sample of grid indices decoded without building the grid."""
+    if sampling.get("method", "grid") != "random":
+        yield from itertools.product(*values)
+        return
+    sizes = [len(v) for v in values]
+    total = math.prod(sizes)
+    rng = np.random.default_rng(sampling.get("seed", 0))
+    take = min(sampling["points"], total)
+    for index in sorted(int(i) for i in rng.choice(total, size=take, replace=False)):
+        combo = []
+        for vals, size in zip(reversed(values), reversed(sizes)):  # mixed radix, last axis fastest
+            index, digit = divmod(index, size)
+            combo.append(vals[digit])
+        yield tuple(reversed(combo))
+
+
+def points(space: SweepSpace) -> tuple[list[SweepPoint], dict]:
+    """The points to run (grid order, or a seeded random sample) and how many were dropped,
+    by reason: {'constraints': n, 'unsupported_operands': n}."""
     keys = list(space.hw_axes) + [f"exp:{k}" for k in space.expansion_axes]
     values = list(space.hw_axes.values()) + list(space.expansion_axes.values())
-    grid = list(itertools.product(*values)) if values else [()]
-    if space.sampling.get("method", "grid") == "random":
-        rng = np.random.default_rng(space.sampling.get("seed", 0))
-        take = min(space.sampling["points"], len(grid))
-        grid = [grid[i] for i in sorted(rng.choice(len(grid), size=take, replace=False))]
-    out, pruned = [], 0
-    for combo in grid:
+    out, pruned = [], {"constraints": 0, "unsupported_operands": 0}
+    for combo in _combos(values, space.sampling):
         hw_s = {k: v for k, v in zip(keys, combo) if not k.startswith("exp:")}
         ex_s = {k[4:]: v for k, v in zip(keys, combo) if k.startswith("exp:")}
         hw = _hw_from(space, hw_s)
         exp = _expansion_from(space, ex_s)
-        if not _allowed(space.constraints, hw, exp):
-            pruned += 1
+        reason = _dropped_because(space.constraints, hw, exp)
+        if reason:
+            pruned[reason] += 1
             continue
         out.append(SweepPoint(_point_id(hw_s, ex_s), hw_s, ex_s, hw, exp))
     return out, pruned
 
 
-def _allowed(c: dict, hw: Accelerator, exp: ExpansionConfig) -> bool:
-    if "max_sram_kib" in c and sram_kib(hw) > c["max_sram_kib"]:
-        return False
-    if "max_pes" in c and hw.num_pes > c["max_pes"]:
-        return False
-    if "min_pes" in c and hw.num_pes < c["min_pes"]:
-        return False
+def _dropped_because(c: dict, hw: Accelerator, exp: ExpansionConfig) -> str | None:
+    if ("max_sram_kib" in c and sram_kib(hw) > c["max_sram_kib"]) \
+            or ("max_pes" in c and hw.num_pes > c["max_pes"]) \
+            or ("min_pes" in c and hw.num_pes < c["min_pes"]):
+        return "constraints"
     try:
         check_operand_bits(hw, exp.w_bits, exp.a_bits)
     except InputError:
-        return False  # the PEs do not take these operand widths: not a design point
-    return True
+        return "unsupported_operands"  # the PEs do not take these operand widths
+    return None

@@ -66,7 +66,8 @@ def write_summary(out: Path, rows: list[dict], meta: dict, budgets: dict) -> dic
     best = feasible[0] if feasible else None
     budget_txt = ", ".join(f"{k} <= {v}" for k, v in budgets.items() if v is not None) or "none"
     md = [f"# Sweep summary: {meta['space']} on {meta['model']}", "",
-          f"{meta['points']} points ({meta['pruned']} pruned by constraints), "
+          f"{meta['points']} points ({meta['pruned']['constraints']} pruned by constraints, "
+          f"{meta['pruned']['unsupported_operands']} with operand widths the PEs lack), "
           f"{len(pareto3)} on the Pareto front over ({', '.join(OBJECTIVES)}).",
           f"Budgets: {budget_txt}. Ranking: lowest energy x latency, then error.", ""]
     if best:

@@ -88,3 +88,18 @@ def test_dask_cluster_run_gives_exactly_the_local_rows(space, tmp_path):
         run_sweep(space, "digits_cnn", tmp_path / "dask", scheduler=cluster.scheduler_address,
                   progress=False)
     assert by_id(read_rows(tmp_path / "dask")) == by_id(read_rows(tmp_path / "local"))
+
+
+def test_sweep_bad_paths_exit_2_without_a_traceback(space, tmp_path, capsys):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    assert main(["sweep", "--model", "digits_cnn", "--space", str(tmp_path), "--out",
+                 str(tmp_path / "o")]) == 2
+    assert main(["sweep", "--model", "digits_cnn", "--space", space.path, "--out",
+                 str(afile)]) == 2
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "sweep.json").write_text("{not json")
+    assert main(["sweep", "--model", "digits_cnn", "--space", space.path, "--out", str(bad),
+                 "--resume"]) == 2
+    assert "Traceback" not in capsys.readouterr().err

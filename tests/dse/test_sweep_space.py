@@ -23,7 +23,7 @@ expansion_axes: {w_terms: [1, 2]}
 constraints: {max_pes: 64}
 """)
     pts, pruned = points(load_space(p))
-    assert len(pts) == 4 and pruned == 2  # 16 x 8 = 128 PEs is over the budget
+    assert len(pts) == 4 and pruned["constraints"] == 2  # 16 x 8 = 128 PEs: over the budget
     assert {pt.hw.array.array_rows for pt in pts} == {4, 8}
     assert len({pt.point_id for pt in pts}) == 4
 
@@ -45,7 +45,8 @@ def test_points_with_operand_widths_the_pes_lack_are_pruned(tmp_path):
 expansion_axes: {w_bits: [4, 8]}
 """)
     pts, pruned = points(load_space(p))  # the edge array takes int4 weights only
-    assert [pt.expansion.w_bits for pt in pts] == [4] and pruned == 1
+    assert [pt.expansion.w_bits for pt in pts] == [4]
+    assert pruned == {"constraints": 0, "unsupported_operands": 1}
 
 
 @pytest.mark.parametrize(("body", "match"), [
@@ -59,8 +60,23 @@ expansion_axes: {w_bits: [4, 8]}
     ("base_hw: BASE\nexpansion_axes: {w_bits: [9]}\n", "w_bits=9"),
     ("base_hw: BASE\nconstraints: {max_area: 3}\n", "constraints.max_area"),
     ("base_hw: BASE\nsampling: {method: random}\n", "sampling.points"),
+    ("base_hw: BASE\nexpansion_axes: {w_terms: [1, 1]}\n", "listed twice"),
 ])
 def test_bad_spaces_get_one_error_naming_the_key(tmp_path, body, match):
     with pytest.raises(InputError, match=match) as e:
         load_space(write(tmp_path, body))
     assert "space.yaml" in str(e.value)
+
+
+def test_random_sampling_decodes_indices_of_a_huge_grid_without_building_it(tmp_path):
+    axes = ", ".join(f"sram.ifmap_sram_kib: [{', '.join(str(2 + k) for k in range(40))}]"
+                     for _ in range(1))
+    p = write(tmp_path, f"""base_hw: BASE
+sampling: {{method: random, points: 7, seed: 3}}
+hw_axes: {{{axes}, array.array_rows: [4, 8, 16, 32], array.array_cols: [4, 8, 16, 32]}}
+expansion_axes: {{w_terms: [1, 2, 3, 4, 5, 6], a_terms: [1, 2, 3, 4, 5, 6, 7, 8],
+                  a_tol: [1e-3, 1.0e-4]}}
+""")
+    pts, _ = points(load_space(p))  # 40 x 4 x 4 x 6 x 8 x 2 = 61,440 grid points
+    assert len(pts) == 7 and len({pt.point_id for pt in pts}) == 7
+    assert {pt.expansion.a_tol for pt in pts} <= {1e-3, 1e-4}  # '1e-3' read as a number
