@@ -13,9 +13,14 @@ import torch
 import torch.nn.functional as F
 
 
+def _full_fp32() -> bool:
+    """False when torch may run float32 matmuls in reduced precision (TF32/bf16 modes)."""
+    return torch.get_float32_matmul_precision() == "highest"
+
+
 def exact_dtype(max_a: int, max_b: int, k: int) -> torch.dtype:
     bound = int(max_a) * int(max_b) * int(k)
-    if bound < 2**24:
+    if bound < 2**24 and _full_fp32():
         return torch.float32
     if bound < 2**53:
         return torch.float64

@@ -135,7 +135,11 @@ def model_work(name: str, cfg: ExpansionConfig, samples: int | None = None,
         "top1_agreement": float((out.argmax(1) == ref.argmax(1)).double().mean()),
         "max_abs_logit_error": float((out.double() - ref.double()).abs().max()),
     }
-    if hw is not None:  # each layer runs once per forward here: its events are its call's
+    if hw is not None:
+        # Engine counters are per layer; a layer called more than once per forward (name#k)
+        # cannot split them per call, so its calls get None rather than a made-up share.
         events = {n: c.overflow + c.pair_saturated for n, c in engine_run.layers.items()}
-        works = [dataclasses.replace(w, overflow_events=events[w.name]) for w in works]
+        once = {n for n, k in calls.items() if k == 1}
+        works = [dataclasses.replace(w, overflow_events=events[w.name] if w.name in once
+                                     else None) for w in works]
     return ModelWork(works, len(labels), quality, list(em.float_layers), em)
