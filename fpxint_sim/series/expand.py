@@ -2,7 +2,9 @@
 
 r_0 = x; term k quantizes r_{k-1} with its own scale (and zero point); r_k = r_{k-1} - term_k.
 Stops after `terms` terms, or at the first k with max|r_k| < tol (at most `max_terms`), or when
-the residual is exactly zero. Residuals are float64 throughout. Math: docs/series.md.
+the residual is exactly zero. With tol and an axis, every row stops on its own: once a row's
+max|r| < tol its later terms are zero there. Residuals are float64 throughout. Math:
+docs/series.md.
 """
 
 from __future__ import annotations
@@ -113,6 +115,11 @@ def expand_tensor(x, bits: int = 4, terms: int | None = None, tol: float = 1e-4,
             zp = np.zeros(n_rows, dtype=np.int64)
         else:
             scale, zp = asymmetric_scale(a_lo, a_hi, qmax, scale_policy)
+        if terms is None and axis is not None:
+            # Each row (channel, sample, token) stops at its own tol: a row already below it
+            # gets a zero term, so a row's series does not depend on the other rows.
+            done = absmax < tol
+            scale, zp = np.where(done, 0.0, scale), np.where(done, 0, zp)
         q_rows = np.empty(r.shape, dtype=qdtype)
         quantize_rows(r, scale, zp, qmin, qmax, q_rows, absmax, lo, hi, rowsq)
         out_terms.append(Term(q=_unrows(q_rows, arr.shape, axis),

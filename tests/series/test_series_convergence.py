@@ -82,3 +82,14 @@ def test_zero_residual_ends_the_series(policy):
     s = F.expand_tensor(x, bits=2, terms=5, scale_policy=policy)
     assert len(s) == 1 and np.array_equal(s.value(), x)
     assert len(F.expand_tensor(np.zeros(4), terms=3)) == 0
+
+
+def test_with_tol_each_row_stops_on_its_own_so_rows_do_not_depend_on_each_other():
+    rng = np.random.default_rng(5)
+    small, big = rng.standard_normal(30) * 1e-3, rng.standard_normal(30) * 10.0
+    both = F.expand_tensor(np.stack([small, big]), tol=1e-4, axis=0)
+    alone = F.expand_tensor(small[None], tol=1e-4, axis=0)
+    assert np.array_equal(both.value()[0], alone.value()[0])  # batch-invariant
+    assert len(both) > len(alone)
+    for t in both.terms[len(alone):]:  # the small row had stopped: zero terms there
+        assert t.scale.ravel()[0] == 0 and not t.centered()[0].any()
