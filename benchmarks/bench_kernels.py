@@ -2,9 +2,12 @@
 
 Run by hand (not a test):  python benchmarks/bench_kernels.py [--threads 1 2] [--repeats 7]
 Prints GMAC/s (best of --repeats; the machine may be shared, so best-of is the fair number),
-with the machine, versions and command. fbgemm is timed twice: with its default ISA (AVX512-VNNI
-when present: exact vpdpbusd) and forced to AVX2 (vpmaddubsw, what a Zen 3 runs) in a
-subprocess, because FBGEMM_ENABLE_INSTRUCTIONS is read once per process.
+with the machine, versions, command and load average. The emulator is timed on each exact
+fast path the host has: "avx2" (vpmaddubsw + vpmaddwd, nibble-split INT8) and "vnni"
+(AVX512-VNNI vpdpbusd, what impl="auto" picks when present); ratios use the auto path.
+fbgemm is timed twice: with its default ISA (AVX512-VNNI when present: exact vpdpbusd) and
+forced to AVX2 (vpmaddubsw, what a Zen 3 runs) in a subprocess, because
+FBGEMM_ENABLE_INSTRUCTIONS is read once per process.
 `--agreement` prints how often fbgemm's AVX2 outputs equal exact integer math.
 """
 
@@ -98,7 +101,7 @@ def run_speed(args):
     import numba
     import torch
 
-    from fpxint_sim.kernels import gemm, prepack_b
+    from fpxint_sim.kernels import gemm, host_has_vnni, prepack_b
 
     warnings.filterwarnings("ignore")
     env = dict(os.environ, FBGEMM_ENABLE_INSTRUCTIONS="AVX2")
@@ -119,8 +122,10 @@ def run_speed(args):
             pb, pb4 = prepack_b(b), prepack_b(b4)
             g = m * k * n / 1e9
             r = {"threads": t, "shape": f"{m}x{k}x{n}"}
-            r["emu_int8"] = g / best_seconds(partial(gemm, a, pb), args.repeats)
-            r["emu_int4"] = g / best_seconds(partial(gemm, a4, pb4), args.repeats)
+            for impl in emu_impls(host_has_vnni()):
+                for bits, (x, w) in (("int8", (a, pb)), ("int4", (a4, pb4))):
+                    r[f"{impl}_{bits}"] = g / best_seconds(partial(gemm, x, w, impl=impl),
+                                                           args.repeats)
             a32, b32 = a.astype(np.int32), b.astype(np.int32)
             r["numpy_i32"] = g / best_seconds(partial(np.matmul, a32, b32), args.repeats, 1.0)
             ta, tb = torch.from_numpy(a32), torch.from_numpy(b32)
@@ -134,6 +139,10 @@ def run_speed(args):
     return rows
 
 
+def emu_impls(has_vnni: bool) -> list[str]:
+    return ["avx2", "vnni"] if has_vnni else ["avx2"]
+
+
 def print_table(rows, args):
     import llvmlite
     import llvmlite.binding as llvm
@@ -144,19 +153,25 @@ def print_table(rows, args):
     print(f"# bench_kernels: {' '.join(sys.argv)}")
     print(f"# host {platform.node()} cpu={llvm.get_host_cpu_name()} cores={os.cpu_count()} "
           f"avx2={feats.get('avx2')} avx512vnni={feats.get('avx512vnni')} "
-          f"loadavg={os.getloadavg()[0]:.2f}")
+          f"avx512vl={feats.get('avx512vl')} loadavg(1/5/15 min, end of run)="
+          f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"# python {platform.python_version()} numpy {np.__version__} numba {numba.__version__}"
           f" llvmlite {llvmlite.__version__} torch {torch.__version__}")
-    print(f"# GMAC/s, best of {args.repeats}; emu = fpxint_sim gemm (prepacked B, wrap 32,"
-          " int64 out); fbgemm = torch qlinear (u8 out)")
-    cols = ["emu_int8", "emu_int4", "numpy_i32", "torch_i32", "fbgemm_def", "fbgemm_avx2",
-            "ort_mmi"]
-    print("| thr | M x K x N | " + " | ".join(cols) + " | int8/fb_avx2 | int4/fb_avx2 |")
-    print("|---" * (len(cols) + 4) + "|")
+    impls = emu_impls(bool(feats.get("avx512vnni")) and bool(feats.get("avx512vl")))
+    best = impls[-1]
+    print(f"# GMAC/s, best of {args.repeats}; avx2_*/vnni_* = fpxint_sim gemm on that path "
+          f"(prepacked B, wrap 32, int64 out); ratios use {best}; fbgemm = torch qlinear (u8 out)")
+    cols = [f"{i}_{b}" for i in impls for b in ("int8", "int4")]
+    cols += ["numpy_i32", "torch_i32", "fbgemm_def", "fbgemm_avx2", "ort_mmi"]
+    ratios = [("int8/fb_def", f"{best}_int8", "fbgemm_def"),
+              ("int4/fb_def", f"{best}_int4", "fbgemm_def"),
+              ("int8/fb_avx2", f"{best}_int8", "fbgemm_avx2"),
+              ("int4/fb_avx2", f"{best}_int4", "fbgemm_avx2")]
+    print("| thr | M x K x N | " + " | ".join(cols + [t for t, _, _ in ratios]) + " |")
+    print("|---" * (len(cols) + len(ratios) + 2) + "|")
     for r in rows:
-        vals = " | ".join(f"{r[c]:.1f}" for c in cols)
-        print(f"| {r['threads']} | {r['shape']} | {vals} | {r['emu_int8'] / r['fbgemm_avx2']:.2f}"
-              f" | {r['emu_int4'] / r['fbgemm_avx2']:.2f} |")
+        vals = [f"{r[c]:.1f}" for c in cols] + [f"{r[e] / r[f]:.2f}" for _, e, f in ratios]
+        print(f"| {r['threads']} | {r['shape']} | " + " | ".join(vals) + " |")
 
 
 def run_agreement():

@@ -134,6 +134,44 @@ def _run_block(a_main, a_tail, n_main, n_tail, mr, parts, wide, b_pack, n_groups
                            c_row * ldc + (p - p0) * NR, ldc)
 
 
+@nb.njit(cache=True, nogil=True)
+def merge_chunk(c32, width, out, j0, j1, first, last, row_sums, col_sums, a_shift, b_shift,
+                const, acc_bits):
+    """out[:, j0:j1] (+)= one int32 super-chunk tile (row stride width), exactly in int64.
+
+    On the last super-chunk also adds the shift corrections b_shift * rowsum(A') -
+    a_shift * colsum(B') - const and wraps to acc_bits; returns how many outputs the wrap
+    changed (0 before the last chunk). Shared with vnni_gemm.packed_gemm; Numba's cache does
+    not see edits across modules, so clear __pycache__/*.nb[ic] after changing it.
+    """
+    half = np.int64(1) << (min(acc_bits, 63) - 1)
+    mask = (half << 1) - 1
+    count = np.int64(0)
+    w = j1 - j0
+    cols = col_sums[j0:j1]
+    for i in range(out.shape[0]):  # slices and range(w): branch-free loops that vectorize
+        src = c32[i * width:i * width + w]
+        dst = out[i, j0:j1]
+        if first:
+            for j in range(w):
+                dst[j] = np.int64(src[j])
+        else:
+            for j in range(w):
+                dst[j] += np.int64(src[j])
+        if last:
+            ri = b_shift * row_sums[i] - const
+            if acc_bits < 64:
+                for j in range(w):
+                    v = dst[j] + ri - a_shift * cols[j]
+                    u = ((v + half) & mask) - half
+                    count += np.int64(u != v)
+                    dst[j] = u
+            else:
+                for j in range(w):
+                    dst[j] += ri - a_shift * cols[j]
+    return count
+
+
 @nb.njit(cache=True, nogil=True, parallel=True)
 def packed_gemm(a_main, a_tail, n_main, n_tail, mr, parts, wide, b_pack, n_groups, g_flush,
                 kc_groups, nc_panels, row_sums, col_sums, a_shift, b_shift, k_depth, acc_bits,
@@ -147,8 +185,6 @@ def packed_gemm(a_main, a_tail, n_main, n_tail, mr, parts, wide, b_pack, n_group
     n_blocks_n = (n_panels + nc_panels - 1) // nc_panels
     changed = np.zeros(n_blocks_n, dtype=np.int64)
     const = np.int64(k_depth) * a_shift * b_shift
-    half = np.int64(1) << (min(acc_bits, 63) - 1)
-    mask = (half << 1) - 1
     for jb in nb.prange(n_blocks_n):
         p0 = jb * nc_panels
         p1 = min(p0 + nc_panels, n_panels)
@@ -162,18 +198,8 @@ def packed_gemm(a_main, a_tail, n_main, n_tail, mr, parts, wide, b_pack, n_group
             c32[:] = 0
             _run_block(a_main, a_tail, n_main, n_tail, mr, parts, wide, b_pack, n_groups, g0,
                        g1, p0, p1, g_flush, kc_groups, c32, width)
-            last = g1 == n_groups
-            for i in range(m_rows):
-                ri = b_shift * row_sums[i] - const if last else np.int64(0)
-                for j in range(j0, j1):
-                    v = np.int64(c32[i * width + j - j0]) + (out[i, j] if g0 > 0 else 0)
-                    if last:
-                        v += ri - a_shift * col_sums[j]
-                        if acc_bits < 64:
-                            w = ((v + half) & mask) - half
-                            count += w != v
-                            v = w
-                    out[i, j] = v
+            count += merge_chunk(c32, width, out, j0, j1, g0 == 0, g1 == n_groups, row_sums,
+                                 col_sums, a_shift, b_shift, const, acc_bits)
         if n_groups == 0:  # K == 0: every sum is 0
             for i in range(m_rows):
                 for j in range(j0, j1):

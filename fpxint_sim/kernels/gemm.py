@@ -1,8 +1,9 @@
 """`gemm`: one integer job A (M, K) @ B (K, N) with the accelerator's accumulator arithmetic.
 
-Fast path (wrap, or saturate that provably cannot clamp): exact int64 product from the AVX2
-or portable kernel, then reduction modulo 2**acc_bits. Slow path (saturate, fbgemm pairs):
-ordered Numba loops. Arithmetic and order: docs/accumulators.md.
+Fast path (wrap, or saturate that provably cannot clamp): exact int64 product from the
+AVX512-VNNI, AVX2 or portable kernel (chosen at run time), then reduction modulo
+2**acc_bits. Slow path (saturate, fbgemm pairs): ordered Numba loops. Arithmetic and
+order: docs/accumulators.md.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from fpxint_sim.kernels.packed_operands import (
     avx2_exact_matmul,
     prepack_b,
     value_range,
+    vnni_exact_matmul,
 )
 
 
@@ -38,7 +40,8 @@ def gemm(a, b, *, acc_bits: int = 32, overflow: str = "wrap",
     in increasing k from 0 within each fold of `k_tile` (default: one fold of all K), and the
     fold partial sums are added, clamped, to the running total in fold order.
     pair_saturate_int16 models fbgemm's AVX2 u8 x s8 path: terms are int16-saturated sums of
-    the product pairs (k even, k + 1). impl: "auto", "avx2" or "portable" (explicit fallback).
+    the product pairs (k even, k + 1). impl: "auto" (best the host runs), "vnni", "avx2" or
+    "portable"; it only selects the exact fast path (every path gives the same bits).
     """
     spec = AccumulatorSpec(acc_bits, overflow, pair_saturate_int16, k_tile)
     return gemm_spec(a, b, spec, impl=impl)
@@ -76,12 +79,13 @@ def wrapped_matmul(a: np.ndarray, b, acc_bits: int, *, impl: str = "auto",
     path = resolve_impl(impl)
     packed = b if isinstance(b, PackedB) else None
     b_raw = packed.b if packed is not None else b
-    if path == "avx2":
+    if path in ("vnni", "avx2"):
         if packed is None:
             packed = prepack_b(np.ascontiguousarray(b_raw))
         if packed is not None:
             n_threads = nb.get_num_threads() if threads is None else threads
-            res = avx2_exact_matmul(np.ascontiguousarray(a), packed, n_threads, acc_bits)
+            kernel = vnni_exact_matmul if path == "vnni" else avx2_exact_matmul
+            res = kernel(np.ascontiguousarray(a), packed, n_threads, acc_bits)
             if res is not None:
                 return res
     out = portable.exact_gemm(np.ascontiguousarray(a), np.ascontiguousarray(b_raw))

@@ -4,12 +4,13 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from fpxint_sim.kernels.cpu_features import host_has_avx2
+from fpxint_sim.kernels.cpu_features import host_has_avx2, host_has_vnni
 
 # (dtype, lo, hi): signed/unsigned INT4 stored in int8, signed/unsigned INT8
 RANGES = [(np.int8, -8, 7), (np.int8, 0, 15), (np.int8, -128, 127), (np.uint8, 0, 255)]
 EXTREMES = (-128, -8, -1, 0, 1, 7, 8, 15, 127, 128, 255)
-IMPLS = ["portable", "avx2"] if host_has_avx2() else ["portable"]
+FAST_IMPLS = (["avx2"] if host_has_avx2() else []) + (["vnni"] if host_has_vnni() else [])
+IMPLS = ["portable", *FAST_IMPLS]
 
 
 def operand(shape, rng_spec):

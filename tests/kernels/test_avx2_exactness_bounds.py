@@ -1,44 +1,49 @@
-"""The AVX2 path at its proven limits: worst-case int16 lanes, int32 super-chunks, fallbacks."""
+"""AVX2 and VNNI paths at their proven limits: worst-case lanes, int32 super-chunks, fallbacks."""
 
 import numpy as np
 import pytest
-from kernel_strategies import IMPLS
+from kernel_strategies import FAST_IMPLS
 
 from fpxint_sim.kernels import exact_matmul, prepack_b, zero_point_correction
 from fpxint_sim.kernels.packed_operands import a_shift_for, b_shift_for
 
-pytestmark = pytest.mark.skipif("avx2" not in IMPLS, reason="host has no AVX2")
+pytestmark = pytest.mark.skipif(not FAST_IMPLS, reason="host has no AVX2")
 
 WORST = [(255, -128, np.uint8, np.int8), (255, 127, np.uint8, np.int8),
          (-128, -128, np.int8, np.int8), (255, 255, np.uint8, np.uint8),
          (-8, -8, np.int8, np.int8), (15, -128, np.int8, np.int8), (0, 255, np.uint8, np.uint8)]
 
 
+@pytest.mark.parametrize("impl", FAST_IMPLS)
 @pytest.mark.parametrize(("av", "bv", "da", "db"), WORST)
 @pytest.mark.parametrize("k", [1, 31, 32, 33, 257, 1021])
-def test_worst_case_same_sign_operands_stay_exact(av, bv, da, db, k):
-    """All products equal and extreme: every int16 lane reaches its bound g_flush * 2*15*|B'|."""
+def test_worst_case_same_sign_operands_stay_exact(impl, av, bv, da, db, k):
+    """All products equal and extreme: every int16 lane reaches its bound g_flush * 2*15*|B'|
+    (AVX2), every int32 lane gets 4 * 255 * 128-sized steps (VNNI)."""
     a = np.full((7, k), av, dtype=da)
     b = np.full((k, 35), bv, dtype=db)
-    np.testing.assert_array_equal(exact_matmul(a, b, impl="avx2"),
+    np.testing.assert_array_equal(exact_matmul(a, b, impl=impl),
                                   a.astype(np.int64) @ b.astype(np.int64))
 
 
-def test_int32_superchunk_boundary_is_exact():
-    k = 65536 + 4 * 3 + 1
+@pytest.mark.parametrize("impl", FAST_IMPLS)
+@pytest.mark.parametrize("k", [65536, 65536 + 4 * 3 + 1])
+def test_int32_superchunk_boundary_is_exact(impl, k):
+    """K = 65536: one int32 chunk at its bound 65536 * 255 * 128 < 2**31; then two chunks."""
     a = np.full((4, k), 255, dtype=np.uint8)
     b = np.full((k, 17), -128, dtype=np.int8)
-    np.testing.assert_array_equal(exact_matmul(a, b, impl="avx2"),
+    np.testing.assert_array_equal(exact_matmul(a, b, impl=impl),
                                   a.astype(np.int64) @ b.astype(np.int64))
 
 
-def test_wide_operands_fall_back_to_portable_exactly():
+@pytest.mark.parametrize("impl", FAST_IMPLS)
+def test_wide_operands_fall_back_to_portable_exactly(impl):
     """9-bit (zero-point-subtracted) operands do not fit a byte: the exact portable path runs."""
     rng = np.random.default_rng(0)
     a = rng.integers(-255, 256, (5, 70)).astype(np.int16)
     b = rng.integers(-300, 300, (70, 9)).astype(np.int16)
     assert a_shift_for(-255, 255) is None and prepack_b(b) is None
-    np.testing.assert_array_equal(exact_matmul(a, b, impl="avx2"),
+    np.testing.assert_array_equal(exact_matmul(a, b, impl=impl),
                                   a.astype(np.int64) @ b.astype(np.int64))
 
 
@@ -59,6 +64,7 @@ def test_zero_point_correction_gives_the_product_of_shifted_operands():
     np.testing.assert_array_equal(got, ref)
 
 
+@pytest.mark.skipif("avx2" not in FAST_IMPLS, reason="host has no AVX2")
 @pytest.mark.parametrize("wide", [False, True])
 def test_both_register_blocks_are_exact(monkeypatch, wide):
     """12-accumulator blocks (16 ymm, Zen 3) and 24-accumulator blocks (AVX-512VL) agree."""
