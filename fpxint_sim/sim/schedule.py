@@ -62,14 +62,15 @@ def _per_term(bits: int | Sequence[int], count: int, what: str) -> list[int]:
 
 
 def _stacked(hw: Accelerator, shape: GemmShape, groups: dict, stack_ifmap: bool,
-             ops_of) -> JobResult:
+             ops_of, out_bits: int | None) -> JobResult:
     """Sum of the fused GEMMs, one per (kept term, other operand's bit width) group."""
     total = JobResult()
     for (w_bits, a_bits, _kept), members in sorted(groups.items()):
         copies = len(members)
         fused = shape.stacked(ifmap_copies=copies) if stack_ifmap else shape.stacked(
             filter_copies=copies)
-        result = simulate_job(hw, fused, w_bits, a_bits, sum(ops_of(p) for p in members))
+        result = simulate_job(hw, fused, w_bits, a_bits, sum(ops_of(p) for p in members),
+                              out_bits)
         total += dataclasses.replace(result, jobs=copies)
     return total
 
@@ -89,7 +90,8 @@ def _slice(hw: Accelerator, parts: int) -> Accelerator:
         static_power_mw=0.0)  # the chip's static energy is charged once, over the layer time
 
 
-def _split_array(hw: Accelerator, shape: GemmShape, pairs, wb, ab, ops_of) -> JobResult | None:
+def _split_array(hw: Accelerator, shape: GemmShape, pairs, wb, ab, ops_of,
+                 out_bits: int | None) -> JobResult | None:
     """Best split of the array among independent jobs (round-robin), or None if none fits."""
     best = None
     for parts in SPLITS:
@@ -98,7 +100,7 @@ def _split_array(hw: Accelerator, shape: GemmShape, pairs, wb, ab, ops_of) -> Jo
         sub = _slice(hw, parts)
         lanes = [JobResult() for _ in range(parts)]
         for k, (i, j) in enumerate(pairs):
-            lanes[k % parts] += simulate_job(sub, shape, wb[i], ab[j], ops_of((i, j)))
+            lanes[k % parts] += simulate_job(sub, shape, wb[i], ab[j], ops_of((i, j)), out_bits)
         total = sum(lanes, JobResult())
         cycles = max(lane.cycles for lane in lanes)
         macs_per_pe = hw.arithmetic.macs_per_cycle(wb[pairs[0][0]], ab[pairs[0][1]])
@@ -123,11 +125,12 @@ def _grouped(pairs, key) -> dict:
 def schedule_layer_jobs(hw: Accelerator, shape: GemmShape, pairs: Sequence[tuple[int, int]],
                         weight_bits: int | Sequence[int], activation_bits: int | Sequence[int],
                         epilogue_ops_per_job: int | Mapping[tuple[int, int], int] = 0,
-                        ) -> LayerSchedule:
+                        out_bits: int | None = None) -> LayerSchedule:
     """Count the layer's (i, j) jobs in each order of ORDERS; bits are per term or one for all.
 
     Epilogue (vector unit) ops are one count for every job, or a count per (i, j) pair; a fused
-    GEMM carries the sum of its pairs' ops.
+    GEMM carries the sum of its pairs' ops. out_bits: width at which each job's outputs leave
+    for DRAM (None: the accumulator width; 0: consumed on chip by the epilogue unit).
     """
     pairs = list(pairs)
     if not pairs:
@@ -141,16 +144,16 @@ def schedule_layer_jobs(hw: Accelerator, shape: GemmShape, pairs: Sequence[tuple
     else:
         def ops_of(_pair):
             return epilogue_ops_per_job
-    naive = sum((simulate_job(hw, shape, wb[i], ab[j], ops_of((i, j)))
+    naive = sum((simulate_job(hw, shape, wb[i], ab[j], ops_of((i, j)), out_bits)
                  for i, j in pairs), JobResult())
     by_weight = _grouped(pairs, lambda p: (wb[p[0]], ab[p[1]], p[0]))
     by_activation = _grouped(pairs, lambda p: (wb[p[0]], ab[p[1]], p[1]))
     orders = {
         "naive": naive,
-        "weight_stationary": _stacked(hw, shape, by_weight, True, ops_of),
-        "activation_shared": _stacked(hw, shape, by_activation, False, ops_of),
+        "weight_stationary": _stacked(hw, shape, by_weight, True, ops_of, out_bits),
+        "activation_shared": _stacked(hw, shape, by_activation, False, ops_of, out_bits),
     }
-    split = _split_array(hw, shape, pairs, wb, ab, ops_of)
+    split = _split_array(hw, shape, pairs, wb, ab, ops_of, out_bits)
     if split is not None:
         orders["split_array"] = split
     best = min(orders, key=lambda o: (orders[o].dram_read_bytes + orders[o].dram_write_bytes,

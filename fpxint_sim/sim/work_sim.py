@@ -8,13 +8,16 @@ every expansion term. A grouped convolution runs its groups one after another as
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from fpxint_sim.hw.schema import Accelerator
+from fpxint_sim.sim.energy import ENERGY_COMPONENTS, static_energy_pj
 from fpxint_sim.sim.job import JobResult, simulate_job
 from fpxint_sim.sim.layer_work import LayerWork
 from fpxint_sim.sim.schedule import ORDERS, LayerSchedule, schedule_layer_jobs
+from fpxint_sim.sim.traffic import packed_bytes
 
 
 @dataclass(frozen=True)
@@ -35,16 +38,43 @@ def _no_jobs() -> LayerSchedule:
     return LayerSchedule(orders=dict.fromkeys(ORDERS, JobResult()), best_order="naive")
 
 
+LAYER_OUTPUT_BITS = 32  # the layer's float output (fp32), written once for the next layer
+
+
+def layer_epilogue_traffic(hw: Accelerator, work: LayerWork) -> JobResult:
+    """Memory traffic of the epilogue, once per layer: the vector unit reads every job's
+    accumulators from the ofmap buffer (they never go to DRAM: the scaled sum is formed on chip)
+    and the layer's fp32 output is written to DRAM once, after the last job; with limited DRAM
+    bandwidth that write-back is counted as stall cycles (not overlapped: conservative)."""
+    g = work.gemm
+    acc_bytes = packed_bytes(g.m * g.n, hw.arithmetic.accumulator_bits) * len(work.pairs)
+    out_bytes = packed_bytes(g.m * g.n, LAYER_OUTPUT_BITS)
+    energy = dict.fromkeys(ENERGY_COMPONENTS, 0.0)
+    energy["ofmap_sram"] = acc_bytes * hw.sram.energy_pj_per_byte("ofmap", "read")
+    energy["dram"] = out_bytes * hw.dram.dram_write_energy_pj_per_byte
+    bw = hw.dram.dram_bw_bytes_per_cycle
+    stall = 0 if bw is None else math.ceil(out_bytes / bw)
+    energy["static"] = static_energy_pj(hw, stall)
+    return JobResult(cycles=stall, stall_cycles=stall, dram_epilogue_cycles=stall,
+                     ofmap_sram_read_bytes=acc_bytes, dram_write_bytes=out_bytes,
+                     ofmap_dram_write_bytes=out_bytes, energy_pj=energy)
+
+
 def simulate_layer_work(hw: Accelerator, work: LayerWork) -> LayerRun:
-    """Schedule and count one layer's jobs (a layer with no pairs costs nothing)."""
+    """Schedule and count one layer's jobs (a layer with no pairs costs nothing).
+
+    Jobs hand their accumulators to the epilogue unit on chip (out_bits=0); the epilogue's own
+    traffic (layer_epilogue_traffic) is added once to every order.
+    """
     if not work.pairs:
         return LayerRun(work, _no_jobs(), {})
     ops = {p: work.epilogue_ops_of(p) for p in work.pairs}
-    sched = schedule_layer_jobs(hw, work.gemm, work.pairs, work.w_bits, work.a_bits, ops)
-    if work.groups != 1:
-        sched = LayerSchedule({k: v.repeated(work.groups) for k, v in sched.orders.items()},
-                              sched.best_order)
-    jobs = {p: simulate_job(hw, work.gemm, work.w_bits, work.a_bits, ops[p]).repeated(
+    sched = schedule_layer_jobs(hw, work.gemm, work.pairs, work.w_bits, work.a_bits, ops,
+                                out_bits=0)
+    tail = layer_epilogue_traffic(hw, work)
+    sched = LayerSchedule({k: (v + tail).repeated(work.groups) for k, v in sched.orders.items()},
+                          sched.best_order)
+    jobs = {p: simulate_job(hw, work.gemm, work.w_bits, work.a_bits, ops[p], 0).repeated(
         work.groups) for p in work.pairs}
     return LayerRun(work, sched, jobs)
 

@@ -79,5 +79,5 @@ def test_a_typo_in_the_first_data_row_is_reported_not_taken_for_a_header():
     from fpxint_sim.sim.topology import parse_topology
 
     text = "conv1, x8, 8, 3, 3, 4, 4, 1,\nconv2, 8, 8, 3, 3, 4, 4, 1,\n"
-    with pytest.raises(InputError, match="t.csv:1"):
+    with pytest.raises(InputError, match=r"t\.csv:1"):
         parse_topology(text, "t.csv")
