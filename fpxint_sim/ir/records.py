@@ -46,7 +46,8 @@ class ActivationTermIR:
 
 @dataclass(frozen=True)
 class GemmView:
-    """One job's GEMM: (m x k) @ (k x n), in `groups` independent blocks for grouped convs."""
+    """One job's GEMM: (m x k) @ (k x n); n counts all output channels, and a grouped conv is
+    `groups` independent blocks of n / groups columns each (so macs = m k n in total)."""
 
     m: int
     k: int

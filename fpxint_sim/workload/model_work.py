@@ -24,6 +24,7 @@ import torch
 from fpxint_sim.errors import InputError
 from fpxint_sim.expand import ExpandedModel, ExpansionConfig, expand_model
 from fpxint_sim.expand.expanded_layers import ExpandedConv2d
+from fpxint_sim.ir.lower import gemm_view
 from fpxint_sim.sim.epilogue_ops import epilogue_ops_per_pair
 from fpxint_sim.sim.layer_shape import GemmShape
 from fpxint_sim.sim.layer_work import LayerWork
@@ -43,15 +44,14 @@ class ModelWork:
 
 
 def _gemm_of(layer, x: torch.Tensor, y: torch.Tensor) -> tuple[GemmShape, int, str]:
-    """(one group's GEMM, groups, kind) of a call of an expanded layer."""
+    """(one group's GEMM, groups, kind) of a call of an expanded layer: the IR's GEMM view
+    (fpxint_sim.ir.lower.gemm_view), split into its groups."""
+    view = gemm_view(layer, tuple(x.shape), tuple(y.shape))
     if isinstance(layer, ExpandedConv2d):
-        n, _, h, w = x.shape
-        o, c_per_group, kh, kw = layer.weight_shape()
-        g = layer.groups
-        m, k = n * y.shape[2] * y.shape[3], c_per_group * kh * kw
-        return GemmShape(m, k, o // g, min(n * c_per_group * h * w, m * k)), g, "conv"
-    k = layer.in_features
-    return GemmShape(x.numel() // k, k, layer.out_features), 1, "linear"
+        n, c, h, w = x.shape
+        unique = min(n * (c // view.groups) * h * w, view.m * view.k)  # distinct ifmap values
+        return (GemmShape(view.m, view.k, view.n // view.groups, unique), view.groups, "conv")
+    return GemmShape(view.m, view.k, view.n), 1, "linear"
 
 
 def _layer_work(name: str, layer, cfg: ExpansionConfig, x, y) -> LayerWork:
