@@ -21,17 +21,19 @@ def add_parser(sub):
         "the default accelerator, print a summary and write the report.")
     p.add_argument("--out", metavar="DIR", default=DEFAULT_OUT,
                    help=f"report directory (default ./{DEFAULT_OUT})")
+    p.add_argument("--json", action="store_true",
+                   help="print the report document (as in report.json) instead of the summary")
     p.set_defaults(run=run)
 
 
-def demo_run_args(out: str) -> argparse.Namespace:
+def demo_run_args(out: str, as_json: bool = False) -> argparse.Namespace:
     """The `fpxint-sim run` arguments the demo stands for."""
     from fpxint_sim.cli import run_cmd
 
     return argparse.Namespace(
         model="digits_cnn", topology=None, hw=None, w_bits=4, a_bits=4, w_terms=2, a_terms=None,
         tol=run_cmd.DEFAULT_TOL, a_max_terms=6, truncate=None, scale_policy="free",
-        no_clip=False, samples=None, out=out, json=False)
+        no_clip=False, samples=None, out=out, json=as_json)
 
 
 def weight_convergence_line(bits: int = 4, max_terms: int = 4) -> str:
@@ -47,5 +49,6 @@ def weight_convergence_line(bits: int = 4, max_terms: int = 4) -> str:
 def run(args) -> int:
     from fpxint_sim.cli import run_cmd
 
-    print(weight_convergence_line())
-    return run_cmd.run(demo_run_args(args.out))
+    if not getattr(args, "json", False):
+        print(weight_convergence_line())
+    return run_cmd.run(demo_run_args(args.out, getattr(args, "json", False)))
