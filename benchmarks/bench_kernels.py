@@ -2,12 +2,13 @@
 
 Run by hand (not a test):  python benchmarks/bench_kernels.py [--threads 1 2] [--repeats 7]
 Prints GMAC/s (best of --repeats; the machine may be shared, so best-of is the fair number),
-with the machine, versions, command and load average. The emulator is timed on each exact
-fast path the host has: "avx2" (vpmaddubsw + vpmaddwd, nibble-split INT8) and "vnni"
-(AVX512-VNNI vpdpbusd, what impl="auto" picks when present); ratios use the auto path.
-fbgemm is timed twice: with its default ISA (AVX512-VNNI when present: exact vpdpbusd) and
-forced to AVX2 (vpmaddubsw, what a Zen 3 runs) in a subprocess, because
-FBGEMM_ENABLE_INSTRUCTIONS is read once per process.
+with the machine, versions, command and load average. The emulator is timed on both exact
+fast paths: "vnni" (AVX512-VNNI vpdpbusd, what impl="auto" picks when present) and "avx2"
+built as for a Zen 3 (a subprocess with NUMBA_CPU_NAME=znver3 and no AVX-512 feature, so
+LLVM cannot use AVX-512 registers or fuse into vpdpwssd). fbgemm is timed twice: with its
+default ISA (AVX512-VNNI when present: exact vpdpbusd) and forced to AVX2 (vpmaddubsw, what
+a Zen 3 runs) in a subprocess, because FBGEMM_ENABLE_INSTRUCTIONS is read once per process.
+Ratios compare like with like: vnni with fbgemm's default, avx2 with fbgemm's AVX2 path.
 `--agreement` prints how often fbgemm's AVX2 outputs equal exact integer math.
 """
 
@@ -97,18 +98,81 @@ def ort_matmul_integer(a, b, threads):
     return lambda: sess.run(None, {"A": a})
 
 
+def time_emulator(shapes, threads, repeats, impl):
+    """GMAC/s of fpxint_sim gemm on one path for INT8 and INT4 operands, and the register-block
+    peak of that path (operands in L1, `register_block_peak`)."""
+    import numba
+
+    from fpxint_sim.kernels import gemm, prepack_b
+
+    out = {"peak": register_block_peak(impl)}
+    for t in threads:
+        numba.set_num_threads(t)
+        for m, k, n in shapes:
+            a, b = operands(m, k, n)
+            rng = np.random.default_rng(1)
+            a4 = rng.integers(-8, 8, (m, k)).astype(np.int8)
+            b4 = rng.integers(-8, 8, (k, n)).astype(np.int8)
+            g = m * k * n / 1e9
+            for bits, (x, w) in (("int8", (a, prepack_b(b))), ("int4", (a4, prepack_b(b4)))):
+                sec = best_seconds(partial(gemm, x, w, impl=impl), repeats)
+                out[f"{t},{m},{k},{n},{bits}"] = g / sec
+    return out
+
+
+def register_block_peak(impl: str) -> float:
+    """GMAC/s of the path's main 6-row register block on operands that stay in L1: the
+    instruction-throughput ceiling of its kernels (vpdpbusd, or vpmaddwd + vpaddd)."""
+    import numba as nb
+
+    from fpxint_sim.kernels import broadcast_gemm as bg
+    from fpxint_sim.kernels.cpu_features import host_has_32_vector_registers
+
+    if impl == "vnni":
+        kind, cols, k_per_word = bg.VNNI, 32, 4
+    else:
+        kind = bg.INT16_WIDE if host_has_32_vector_registers() else bg.INT16_NARROW
+        cols, k_per_word = (32 if kind == bg.INT16_WIDE else 16), 2
+    micro = bg._KERNELS[kind, 6]
+
+    @nb.njit
+    def loop(a, b, c, n, reps):
+        for _ in range(reps):
+            micro(a, 0, a.shape[1], b, 0, n * 64, n, c, 0, 32)
+
+    n, reps = 128, 20000
+    a, b, c = np.ones((6, n * 4), np.uint8), np.ones(2 * n * 64, np.int8), np.zeros(192, np.int32)
+    loop(a, b, c, n, 1)
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        loop(a, b, c, n, reps)
+        best = min(best, time.perf_counter() - t)
+    return 6 * cols * n * k_per_word * reps / best / 1e9
+
+
+def _subprocess_json(flag_args, env_extra):
+    cmd = [sys.executable, __file__, *flag_args]
+    env = dict(os.environ, **env_extra)
+    return json.loads(subprocess.run(cmd, env=env, check=True, capture_output=True,
+                                     text=True).stdout)
+
+
 def run_speed(args):
     import numba
     import torch
 
-    from fpxint_sim.kernels import gemm, host_has_vnni, prepack_b
+    from fpxint_sim.kernels import host_has_vnni
+    from fpxint_sim.kernels.cpu_features import avx2_only_environment
 
     warnings.filterwarnings("ignore")
-    env = dict(os.environ, FBGEMM_ENABLE_INSTRUCTIONS="AVX2")
-    cmd = [sys.executable, __file__, "--fbgemm-only", "--repeats", str(args.repeats),
-           "--threads", *map(str, args.threads)]
-    fb_avx2 = json.loads(subprocess.run(cmd, env=env, check=True, capture_output=True,
-                                        text=True).stdout)
+    common = ["--repeats", str(args.repeats), "--threads", *map(str, args.threads)]
+    fb_avx2 = _subprocess_json(["--fbgemm-only", *common],
+                               {"FBGEMM_ENABLE_INSTRUCTIONS": "AVX2"})
+    # the AVX2 path as a Zen 3 builds it: no AVX-512 instruction, 16 vector registers
+    emu_avx2 = _subprocess_json(["--emulator-only", "avx2", *common], avx2_only_environment())
+    emu_vnni = (time_emulator(SHAPES, args.threads, args.repeats, "vnni")
+                if host_has_vnni() else {})
     fb_default = time_fbgemm(SHAPES, args.threads, args.repeats)
     rows = []
     for t in args.threads:
@@ -116,34 +180,27 @@ def run_speed(args):
         torch.set_num_threads(t)
         for m, k, n in SHAPES:
             a, b = operands(m, k, n)
-            rng = np.random.default_rng(1)
-            a4 = rng.integers(-8, 8, (m, k)).astype(np.int8)
-            b4 = rng.integers(-8, 8, (k, n)).astype(np.int8)
-            pb, pb4 = prepack_b(b), prepack_b(b4)
             g = m * k * n / 1e9
+            key = f"{t},{m},{k},{n}"
             r = {"threads": t, "shape": f"{m}x{k}x{n}"}
-            for impl in emu_impls(host_has_vnni()):
-                for bits, (x, w) in (("int8", (a, pb)), ("int4", (a4, pb4))):
-                    r[f"{impl}_{bits}"] = g / best_seconds(partial(gemm, x, w, impl=impl),
-                                                           args.repeats)
+            for bits in ("int8", "int4"):
+                r[f"vnni_{bits}"] = emu_vnni.get(f"{key},{bits}", float("nan"))
+                r[f"avx2_{bits}"] = emu_avx2[f"{key},{bits}"]
             a32, b32 = a.astype(np.int32), b.astype(np.int32)
             r["numpy_i32"] = g / best_seconds(partial(np.matmul, a32, b32), args.repeats, 1.0)
             ta, tb = torch.from_numpy(a32), torch.from_numpy(b32)
             r["torch_i32"] = g / best_seconds(partial(torch.matmul, ta, tb), args.repeats, 1.0)
-            r["fbgemm_def"] = g / fb_default[f"{t},{m},{k},{n}"]
-            r["fbgemm_avx2"] = g / fb_avx2[f"{t},{m},{k},{n}"]
+            r["fbgemm_def"] = g / fb_default[key]
+            r["fbgemm_avx2"] = g / fb_avx2[key]
             ort_fn = ort_matmul_integer(a, b, t)
             r["ort_mmi"] = g / best_seconds(ort_fn, args.repeats) if ort_fn else float("nan")
             rows.append(r)
             print(json.dumps(r), file=sys.stderr)
-    return rows
+    peaks = {"vnni": emu_vnni.get("peak", float("nan")), "avx2": emu_avx2["peak"]}
+    return rows, peaks
 
 
-def emu_impls(has_vnni: bool) -> list[str]:
-    return ["avx2", "vnni"] if has_vnni else ["avx2"]
-
-
-def print_table(rows, args):
+def print_table(rows, peaks, args):
     import llvmlite
     import llvmlite.binding as llvm
     import numba
@@ -157,16 +214,18 @@ def print_table(rows, args):
           f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"# python {platform.python_version()} numpy {np.__version__} numba {numba.__version__}"
           f" llvmlite {llvmlite.__version__} torch {torch.__version__}")
-    impls = emu_impls(bool(feats.get("avx512vnni")) and bool(feats.get("avx512vl")))
-    best = impls[-1]
-    print(f"# GMAC/s, best of {args.repeats}; avx2_*/vnni_* = fpxint_sim gemm on that path "
-          f"(prepacked B, wrap 32, int64 out); ratios use {best}; fbgemm = torch qlinear (u8 out)")
-    cols = [f"{i}_{b}" for i in impls for b in ("int8", "int4")]
-    cols += ["numpy_i32", "torch_i32", "fbgemm_def", "fbgemm_avx2", "ort_mmi"]
-    ratios = [("int8/fb_def", f"{best}_int8", "fbgemm_def"),
-              ("int4/fb_def", f"{best}_int4", "fbgemm_def"),
-              ("int8/fb_avx2", f"{best}_int8", "fbgemm_avx2"),
-              ("int4/fb_avx2", f"{best}_int4", "fbgemm_avx2")]
+    print(f"# GMAC/s, best of {args.repeats}. vnni_* / avx2_* = fpxint_sim gemm on that path "
+          "(prepacked B, wrap 32, int32 out); avx2_* built for AVX2 only (NUMBA_CPU_NAME=znver3, "
+          "no AVX-512: a Zen 3's code); fbgemm = torch qlinear (u8 out), default ISA and "
+          "FBGEMM_ENABLE_INSTRUCTIONS=AVX2")
+    print(f"# register-block peak, operands in L1 (1 thread): vnni {peaks['vnni']:.1f}, "
+          f"avx2 (Zen 3 build) {peaks['avx2']:.1f} GMAC/s")
+    cols = ["vnni_int8", "vnni_int4", "avx2_int8", "avx2_int4", "numpy_i32", "torch_i32",
+            "fbgemm_def", "fbgemm_avx2", "ort_mmi"]
+    ratios = [("vnni8/fb_def", "vnni_int8", "fbgemm_def"),
+              ("vnni4/fb_def", "vnni_int4", "fbgemm_def"),
+              ("avx2_8/fb_avx2", "avx2_int8", "fbgemm_avx2"),
+              ("avx2_4/fb_avx2", "avx2_int4", "fbgemm_avx2")]
     print("| thr | M x K x N | " + " | ".join(cols + [t for t, _, _ in ratios]) + " |")
     print("|---" * (len(cols) + len(ratios) + 2) + "|")
     for r in rows:
@@ -206,15 +265,18 @@ def main():
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--repeats", type=int, default=7)
     p.add_argument("--fbgemm-only", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--emulator-only", choices=["avx2", "vnni"], help=argparse.SUPPRESS)
     p.add_argument("--agreement", action="store_true",
                    help="fbgemm AVX2 vs exact integer agreement (set FBGEMM_ENABLE_INSTRUCTIONS)")
     args = p.parse_args()
     if args.fbgemm_only:
         print(json.dumps(time_fbgemm(SHAPES, args.threads, args.repeats)))
+    elif args.emulator_only:
+        print(json.dumps(time_emulator(SHAPES, args.threads, args.repeats, args.emulator_only)))
     elif args.agreement:
         run_agreement()
     else:
-        print_table(run_speed(args), args)
+        print_table(*run_speed(args), args)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from fpxint_sim.engine.im2col import (
     patch_elems_per_image,
 )
 from fpxint_sim.kernels import AccumulatorEvents, AccumulatorSpec, gemm_spec
+from fpxint_sim.kernels.accumulator import acc_dtype
 from fpxint_sim.kernels.cpu_features import host_has_avx2
 from fpxint_sim.kernels.packed_operands import prepack_b
 
@@ -68,8 +69,10 @@ def wrap_to(v: np.ndarray, acc_bits: int) -> np.ndarray:
 def _corrected(raw: np.ndarray, correction: np.ndarray | None, spec: AccumulatorSpec):
     if correction is None:
         return raw
-    out = raw + correction
-    return wrap_to(out, spec.acc_bits) if spec.overflow == "wrap" else out
+    out = raw + correction.astype(np.int64, copy=False)
+    if spec.overflow == "wrap":  # back in the accumulator's range and storage
+        return wrap_to(out, spec.acc_bits).astype(acc_dtype(spec.acc_bits), copy=False)
+    return out
 
 
 def linear_job(x_raw: np.ndarray, x_zero: np.ndarray, w: PreparedWeight,
@@ -100,7 +103,7 @@ def conv_job(x_raw: np.ndarray, x_zero: np.ndarray, w: PreparedWeight, stride, p
         windows = conv_windows(x_raw[n0:n1], x_zero[n0:n1], (kh, kw), stride, padding, dilation)
         _, _, oh, ow = windows.shape[:4]
         if raw is None:
-            raw = np.empty((n_img, o, oh, ow), dtype=np.int64)
+            raw = np.empty((n_img, o, oh, ow), dtype=acc_dtype(spec.acc_bits))
         for g in range(groups):
             a = group_patches(windows, g, cg)
             part, ev = gemm_spec(a, w.b_groups[g], spec)

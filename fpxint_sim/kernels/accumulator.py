@@ -53,6 +53,15 @@ class AccumulatorSpec:
         return self.overflow == "saturate"
 
 
+def acc_dtype(acc_bits: int) -> type:
+    """Storage of accumulator values: int32 for accumulators of up to 32 bits, else int64.
+
+    An accumulator of at most 32 bits holds exactly what an int32 holds, and half the bytes
+    of int64 matter: writing the outputs is a large share of a fast GEMM's time.
+    """
+    return np.int32 if acc_bits <= 32 else np.int64
+
+
 @dataclass(frozen=True)
 class AccumulatorEvents:
     """How many outputs of one job were changed by the accumulator arithmetic.

@@ -12,7 +12,12 @@ import numba as nb
 import numpy as np
 
 from fpxint_sim.errors import InputError
-from fpxint_sim.kernels.accumulator import AccumulatorEvents, AccumulatorSpec, check_int_operand
+from fpxint_sim.kernels.accumulator import (
+    AccumulatorEvents,
+    AccumulatorSpec,
+    acc_dtype,
+    check_int_operand,
+)
 from fpxint_sim.kernels.gemm import gemm_spec
 
 BLOCK_ELEMS = 1 << 20  # patch-matrix values gathered per GEMM call
@@ -49,7 +54,8 @@ def gather_patches(x, n, c0, cg, kh, kw, sh, sw, ph, pw, dh, dw, oh0, oh1, ow, p
 def conv2d(x, w, *, stride=1, padding=0, dilation=1, groups: int = 1, pad_value: int = 0,
            acc_bits: int = 32, overflow: str = "wrap", pair_saturate_int16: bool = False,
            k_tile: int | None = None, impl: str = "auto"):
-    """Accumulators (int64, (N, Cout, OH, OW)) of an integer conv2d and its overflow events.
+    """Accumulators ((N, Cout, OH, OW), acc_dtype(acc_bits)) of an integer conv2d and its
+    overflow events.
 
     x: (N, Cin, H, W), w: (Cout, Cin/groups, KH, KW), integer. pad_value is the integer
     written into padded positions (the input zero point when the engine feeds raw operands).
@@ -72,7 +78,7 @@ def conv2d(x, w, *, stride=1, padding=0, dilation=1, groups: int = 1, pad_value:
     ow = (wd + 2 * pw - dw * (kw - 1) - 1) // sw + 1
     if oh < 1 or ow < 1:
         raise InputError(f"conv2d output would be empty: x {x.shape}, w {w.shape}")
-    out = np.zeros((n_img, c_out, oh, ow), dtype=np.int64)
+    out = np.zeros((n_img, c_out, oh, ow), dtype=acc_dtype(spec.acc_bits))
     events = AccumulatorEvents(0, 0, 0)
     k_depth = cg * kh * kw
     rows_per_block = max(1, BLOCK_ELEMS // max(1, k_depth * ow))

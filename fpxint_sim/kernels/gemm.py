@@ -16,6 +16,7 @@ from fpxint_sim.kernels import portable
 from fpxint_sim.kernels.accumulator import (
     AccumulatorEvents,
     AccumulatorSpec,
+    acc_dtype,
     check_int_operand,
     wrap_in_place,
 )
@@ -27,12 +28,15 @@ from fpxint_sim.kernels.packed_operands import (
     value_range,
     vnni_exact_matmul,
 )
+from fpxint_sim.kernels.threads import numba_threads, threads_for_job
 
 
 def gemm(a, b, *, acc_bits: int = 32, overflow: str = "wrap",
          pair_saturate_int16: bool = False, k_tile: int | None = None,
          impl: str = "auto") -> tuple[np.ndarray, AccumulatorEvents]:
-    """Accumulator values (int64, (M, N)) of A @ B and the overflow events of this job.
+    """Accumulator values (M, N) of A @ B and the overflow events of this job.
+
+    The values are int32 for acc_bits <= 32 and int64 for 64 (`acc_dtype`).
 
     a: (M, K), b: (K, N) or a `PackedB`; integer values (INT4 in int8, INT8 signed/unsigned,
     up to 16-bit). overflow="wrap" is two's complement modulo 2**acc_bits (order-free);
@@ -61,9 +65,11 @@ def gemm_spec(a, b, spec: AccumulatorSpec, *, impl: str = "auto",
     n_outputs = a.shape[0] * b_raw.shape[1]
     if spec.pair_saturate_int16 or (spec.ordered and not _cannot_clamp(a, b_raw, packed, spec)):
         return _ordered(a, b_raw, spec, n_outputs)
-    acc_bits = spec.acc_bits if spec.overflow == "wrap" else 64
-    out, overflowed = wrapped_matmul(a, packed if packed is not None else b_raw, acc_bits,
+    # saturate that cannot clamp: every sum fits acc_bits, so wrapping to it changes nothing
+    out, overflowed = wrapped_matmul(a, packed if packed is not None else b_raw, spec.acc_bits,
                                      impl=path, threads=threads)
+    if spec.ordered:
+        overflowed = 0
     return out, AccumulatorEvents(overflowed, 0, n_outputs)
 
 
@@ -75,7 +81,8 @@ def exact_matmul(a: np.ndarray, b, *, impl: str = "auto",
 
 def wrapped_matmul(a: np.ndarray, b, acc_bits: int, *, impl: str = "auto",
                    threads: int | None = None) -> tuple[np.ndarray, int]:
-    """A @ B reduced modulo 2**acc_bits (64: exact) and how many outputs the reduction changed."""
+    """A @ B reduced modulo 2**acc_bits (64: exact), as acc_dtype(acc_bits), and how many
+    outputs the reduction changed."""
     path = resolve_impl(impl)
     packed = b if isinstance(b, PackedB) else None
     b_raw = packed.b if packed is not None else b
@@ -83,13 +90,17 @@ def wrapped_matmul(a: np.ndarray, b, acc_bits: int, *, impl: str = "auto",
         if packed is None:
             packed = prepack_b(np.ascontiguousarray(b_raw))
         if packed is not None:
-            n_threads = nb.get_num_threads() if threads is None else threads
+            n_threads = threads_for_job(a.shape[0] * a.shape[1] * packed.shape[1],
+                                        packed.panels.size,
+                                        nb.get_num_threads() if threads is None else threads)
             kernel = vnni_exact_matmul if path == "vnni" else avx2_exact_matmul
-            res = kernel(np.ascontiguousarray(a), packed, n_threads, acc_bits)
+            with numba_threads(n_threads):
+                res = kernel(np.ascontiguousarray(a), packed, n_threads, acc_bits)
             if res is not None:
                 return res
     out = portable.exact_gemm(np.ascontiguousarray(a), np.ascontiguousarray(b_raw))
-    return out, int(wrap_in_place(out, acc_bits))
+    changed = int(wrap_in_place(out, acc_bits))
+    return out.astype(acc_dtype(acc_bits), copy=False), changed
 
 
 def _cannot_clamp(a, b_raw, packed, spec: AccumulatorSpec) -> bool:
@@ -106,8 +117,10 @@ def _ordered(a, b_raw, spec: AccumulatorSpec, n_outputs: int):
     if spec.overflow == "wrap":  # fbgemm pairs, then modular reduction (order-free)
         out, pair_flags = portable.pair_saturated_gemm(a, b_raw)
         overflowed = wrap_in_place(out, spec.acc_bits)
-        return out, AccumulatorEvents(int(overflowed), int(pair_flags.sum()), n_outputs)
+        return (out.astype(acc_dtype(spec.acc_bits), copy=False),
+                AccumulatorEvents(int(overflowed), int(pair_flags.sum()), n_outputs))
     k_tile = spec.k_tile if spec.k_tile is not None else max(1, a.shape[1])
     out, clamped, pair_flags = portable.ordered_gemm(
         a, b_raw, np.int64(spec.lo), np.int64(spec.hi), k_tile, spec.pair_saturate_int16)
-    return out, AccumulatorEvents(int(clamped.sum()), int(pair_flags.sum()), n_outputs)
+    return (out.astype(acc_dtype(spec.acc_bits), copy=False),
+            AccumulatorEvents(int(clamped.sum()), int(pair_flags.sum()), n_outputs))

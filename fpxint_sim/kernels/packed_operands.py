@@ -1,20 +1,23 @@
-"""Operand shifts and packing for the AVX2 and VNNI paths, and `PackedB`: weights packed once.
+"""`PackedB` (weights packed once) and the exact fast-path products on the broadcast kernels.
 
 vpmaddubsw and vpdpbusd multiply unsigned bytes by signed bytes, so A is shifted into [0, 255]
-and B into [-128, 127]; the shifts are undone exactly by row/column-sum terms
-(docs/accumulators.md). Both paths share the B panels; A is packed per call.
+and B into [-128, 127]; the shifts are undone exactly by row/column-sum terms. vpmaddwd takes
+int16 operands as they are. docs/accumulators.md gives the exactness argument of every path.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numba as nb
 import numpy as np
 
-from fpxint_sim.kernels import avx2_gemm, vnni_gemm
-from fpxint_sim.kernels.cpu_features import host_has_32_vector_registers
+from fpxint_sim.kernels import a_rows, b_panels
+from fpxint_sim.kernels import broadcast_gemm as bg
+from fpxint_sim.kernels.accumulator import acc_dtype
 
 INT16_MAX = 32767
+INT16_MIN_ROWS = 16  # from this many rows of 8-bit A, the AVX2 path widens to int16
 
 
 def value_range(x: np.ndarray) -> tuple[int, int]:
@@ -42,7 +45,7 @@ def b_shift_for(lo: int, hi: int) -> int | None:
 
 @dataclass(frozen=True)
 class PackedB:
-    """Right-hand operand packed for the AVX2 / VNNI kernels plus what the corrections need.
+    """Right-hand operand packed for the fast kernels plus what the corrections need.
 
     Pack weights once with `prepack_b` and pass the object to `gemm` for every job that uses
     them (the weight-stationary reuse the engine exploits).
@@ -50,63 +53,34 @@ class PackedB:
 
     b: np.ndarray  # the original operand, for the ordered and portable paths
     shift: int  # B' = B - shift
-    panels: np.ndarray  # int8 panels, avx2_gemm.pack_b layout
+    panels: np.ndarray  # int8 panels of B' (b_panels.pack_b)
     col_sums: np.ndarray  # int64 sum_k B'[k, n]
-    max_abs: int  # max |B'|, bounds the int16 lanes
+    max_abs: int  # max |B'|, bounds the int16 lanes of the NIBBLE kind
     value_lo: int
     value_hi: int
     shape: tuple[int, int] = field(init=False)
+    _int16: dict = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "shape", tuple(self.b.shape))
 
+    def int16_panels(self) -> np.ndarray:
+        """B (unshifted) as int16 panels for the vpmaddwd kernels, packed on first use."""
+        if "panels" not in self._int16:
+            self._int16["panels"] = b_panels.pack_b_int16(self.b)
+        return self._int16["panels"]
+
 
 def prepack_b(b: np.ndarray) -> PackedB | None:
-    """Pack B (K, N) for the AVX2 / VNNI kernels; None when its values do not fit a byte shift."""
+    """Pack B (K, N) for the fast kernels; None when its values do not fit a byte shift."""
     lo, hi = value_range(b)
     shift = b_shift_for(lo, hi)
     if shift is None:
         return None
-    panels = avx2_gemm.pack_b(b, shift)
+    panels = b_panels.pack_b(b, shift)
     col_sums = b.sum(axis=0, dtype=np.int64) - shift * b.shape[0]
     max_abs = max(abs(lo - shift), abs(hi - shift), 1)
     return PackedB(b, shift, panels, col_sums, max_abs, lo, hi)
-
-
-def avx2_exact_matmul(a: np.ndarray, pb: PackedB, threads: int,
-                      acc_bits: int = 64) -> tuple[np.ndarray, int] | None:
-    """A @ B on the AVX2 kernels wrapped to acc_bits and the count of outputs the wrap changed,
-    or None when A's values do not fit [0, 255] after a shift."""
-    lo, hi = avx2_gemm.int_range(a)
-    a_shift = a_shift_for(lo, hi)
-    if a_shift is None:
-        return None
-    m_rows, k_depth = a.shape
-    n_cols = pb.shape[1]
-    parts = 1 if hi + a_shift <= 15 else 2
-    mr = avx2_gemm.MR_BY_PARTS[parts]
-    n_main = m_rows // mr
-    n_tail = m_rows - n_main * mr
-    row_sums = np.empty(m_rows, dtype=np.int64)
-    a_main = avx2_gemm.pack_a(a, a_shift, parts, mr, 0, n_main * mr, row_sums)
-    a_tail = avx2_gemm.pack_a(a, a_shift, parts, 1, n_main * mr, n_tail, row_sums)
-    # each int16 lane adds one pair sum per K-group: |pair| <= 2 * 15 * max|B'|
-    g_flush = max(1, min(INT16_MAX // (30 * pb.max_abs), avx2_gemm.KC_GROUPS))
-    n_groups = (k_depth + 3) // 4
-    kc_groups = n_groups if a_main.size + a_tail.size <= avx2_gemm.SMALL_A_BYTES \
-        else avx2_gemm.KC_GROUPS
-    kc_groups = max(g_flush, kc_groups - kc_groups % g_flush)
-    n_panels = pb.panels.size // max(1, n_groups * avx2_gemm.NR * 4)
-    per_thread = -(-n_panels // max(1, threads))
-    nc_panels = max(2, min(avx2_gemm.NC_PANELS, per_thread + per_thread % 2))
-    out = np.empty((m_rows, n_cols), dtype=np.int64)
-    changed = 0
-    if m_rows and n_cols:
-        changed = avx2_gemm.packed_gemm(
-            a_main, a_tail, n_main, n_tail, mr, parts, host_has_32_vector_registers(),
-            pb.panels, n_groups, g_flush, kc_groups, nc_panels, row_sums, pb.col_sums,
-            a_shift, pb.shift, k_depth, acc_bits, out)
-    return out, int(changed)
 
 
 def vnni_exact_matmul(a: np.ndarray, pb: PackedB, threads: int,
@@ -115,36 +89,106 @@ def vnni_exact_matmul(a: np.ndarray, pb: PackedB, threads: int,
     changed, or None when A's values do not fit [0, 255] after a shift.
 
     vpdpbusd costs the same for any byte values, so int8 / uint8 A take the shift 128 / 0
-    without scanning A; wider dtypes are scanned and shifted when their values allow.
+    without scanning A; wider dtypes are scanned.
     """
     if a.dtype.itemsize == 1:
         a_shift = 128 if a.dtype == np.int8 else 0
+        a8, byte_shift = a.view(np.uint8), a_shift
     else:
-        a_shift = a_shift_for(*avx2_gemm.int_range(a))
-        if a_shift is None:
+        a8, byte_shift, a_shift = _bytes_and_shift(a, a_rows.int_range(a))
+        if a8 is None:
             return None
+    row_sums = np.empty(a.shape[0], dtype=np.int64)
+    rows = a_rows.shifted_rows(a8, byte_shift, row_sums)
+    return _run(bg.VNNI, rows, (a.shape[1] + 3) // 4, pb.panels, pb.shape, row_sums,
+                pb.col_sums, a_shift, pb.shift, threads, acc_bits)
+
+
+def avx2_exact_matmul(a: np.ndarray, pb: PackedB, threads: int,
+                      acc_bits: int = 64) -> tuple[np.ndarray, int] | None:
+    """A @ B on the AVX2 kernels wrapped to acc_bits and the count of outputs the wrap changed,
+    or None when A's values do not fit [0, 255] after a shift.
+
+    4-bit A (A' <= 15) runs the NIBBLE kernels, one multiply per 32 MACs. Wider A runs the
+    INT16 kernels (2 multiplies per 32 MACs, like fbgemm's saturating path), or, below
+    INT16_MIN_ROWS rows, where streaming B bounds the speed and int16 panels would double its
+    bytes, the NIBBLE kernels on 2M rows (the high and low nibbles of A') over the int8 panels.
+    """
+    lo, hi = a_rows.int_range(a)
+    a8, byte_shift, a_shift = _bytes_and_shift(a, (lo, hi))
+    if a8 is None:
+        return None
     m_rows, k_depth = a.shape
-    n_cols = pb.shape[1]
-    mr = vnni_gemm.MR
-    n_main = m_rows // mr
-    n_tail = m_rows - n_main * mr
+    eight_bit = hi + a_shift > 15
+    if eight_bit and m_rows >= INT16_MIN_ROWS:
+        zr, zc = np.zeros(m_rows, np.int64), np.zeros(pb.shape[1], np.int64)
+        return _run(bg.INT16, a_rows.widened_rows(a), (k_depth + 1) // 2, pb.int16_panels(),
+                    pb.shape, zr, zc, 0, 0, threads, acc_bits)
     row_sums = np.empty(m_rows, dtype=np.int64)
-    if a.dtype.itemsize == 1:
-        a8, shift8 = a.view(np.uint8), a_shift
-    else:  # wider storage of byte-range values: shift once here
-        a8, shift8 = (a.astype(np.int64) + a_shift).astype(np.uint8), 0
-    a_main = vnni_gemm.pack_a(a8, shift8, mr, 0, n_main * mr, row_sums)
-    a_tail = vnni_gemm.pack_a(a8, shift8, max(n_tail, 1), n_main * mr, n_tail, row_sums)
+    shifted = a_rows.shifted_rows(a8, byte_shift, row_sums)
+    # each int16 lane adds one pair sum per word: |pair| <= 2 * 15 * max|B'|
+    g_step = max(1, min(INT16_MAX // (30 * pb.max_abs), bg.KC_GROUPS))
     n_groups = (k_depth + 3) // 4
-    kc_groups = n_groups if a_main.size + a_tail.size <= vnni_gemm.SMALL_A_BYTES \
-        else vnni_gemm.KC_GROUPS
-    n_panels = pb.panels.size // max(1, n_groups * avx2_gemm.NR * 4)
+    if not eight_bit:
+        return _run(bg.NIBBLE, shifted, n_groups, pb.panels, pb.shape, row_sums, pb.col_sums,
+                    a_shift, pb.shift, threads, acc_bits, g_step)
+    split_sums = np.empty(2 * m_rows, dtype=np.int64)
+    split = a_rows.nibble_rows(shifted, split_sums)
+    parts, _ = _run(bg.NIBBLE, split, n_groups, pb.panels, pb.shape, split_sums, pb.col_sums,
+                    0, pb.shift, threads, 64, g_step)  # high, low nibbles of A' times B
+    colsum_b = pb.col_sums + k_depth * pb.shift
+    out = np.empty((m_rows, pb.shape[1]), dtype=acc_dtype(acc_bits))
+    changed = _join_nibbles(parts, colsum_b, a_shift, acc_bits, out)
+    return out, int(changed)
+
+
+def _bytes_and_shift(a: np.ndarray, lo_hi: tuple[int, int]):
+    """(bytes, byte_shift, shift) with A' = A + shift in [0, 255] equal to (bytes +
+    byte_shift) mod 256, or (None, None, None) if no shift fits A's range. Wider dtypes are
+    converted once to bytes already shifted (byte_shift 0)."""
+    shift = a_shift_for(*lo_hi)
+    if shift is None:
+        return None, None, None
+    if a.dtype.itemsize == 1:
+        return a.view(np.uint8), shift, shift
+    return (a.astype(np.int64) + shift).astype(np.uint8), 0, shift
+
+
+@nb.njit(cache=True, nogil=True)
+def _join_nibbles(parts, colsum_b, a_shift, acc_bits, out):
+    """out = 16 (A'h B) + A'l B - a_shift colsum(B), wrapped to acc_bits; returns how many
+    outputs the wrap changed. parts: the 2M rows of exact A'h B then A'l B."""
+    m_rows, n_cols = out.shape
+    half = np.int64(1) << (min(acc_bits, 63) - 1)
+    mask = (half << 1) - 1
+    count = 0
+    for i in range(m_rows):
+        for j in range(n_cols):
+            v = 16 * parts[i, j] + parts[m_rows + i, j] - a_shift * colsum_b[j]
+            u = ((v + half) & mask) - half if acc_bits < 64 else v
+            count += u != v
+            out[i, j] = u
+    return count
+
+
+def _run(kind: int, rows: np.ndarray, n_groups: int, panels: np.ndarray, b_shape, row_sums,
+         col_sums, a_shift: int, b_shift: int, threads: int, acc_bits: int,
+         g_step: int | None = None) -> tuple[np.ndarray, int]:
+    """Blocking choices and the call of broadcast_gemm.packed_gemm for one kind."""
+    m_rows = rows.shape[0]
+    k_depth, n_cols = b_shape
+    kc_groups = n_groups if rows.nbytes <= bg.SMALL_A_BYTES else bg.KC_GROUPS
+    g_step = max(1, kc_groups) if g_step is None else g_step
+    kc_groups = max(g_step, kc_groups - kc_groups % g_step)  # whole steps per K block
+    n_panels = b_panels.n_panels_for(n_cols)
     per_thread = -(-n_panels // max(1, threads))
-    nc_panels = max(2, min(avx2_gemm.NC_PANELS, per_thread + per_thread % 2))
-    out = np.empty((m_rows, n_cols), dtype=np.int64)
+    nc_panels = max(2, min(bg.NC_PANELS, per_thread + per_thread % 2))
+    # int64 when K spans several int32 super-chunks: their sum must be exact before the wrap
+    several = n_groups > bg.SUPER_GROUPS
+    out = np.empty((m_rows, n_cols), dtype=np.int64 if several else acc_dtype(acc_bits))
     changed = 0
     if m_rows and n_cols:
-        changed = vnni_gemm.packed_gemm(
-            a_main, a_tail, n_main, n_tail, pb.panels, n_groups, max(1, kc_groups), nc_panels,
-            row_sums, pb.col_sums, a_shift, pb.shift, k_depth, acc_bits, out)
-    return out, int(changed)
+        changed = bg.packed_gemm(kind, bg.panels_per_call(kind), rows, panels.view(np.int8),
+                                 n_groups, kc_groups, g_step, nc_panels, row_sums, col_sums,
+                                 a_shift, b_shift, k_depth, acc_bits, out)
+    return out.astype(acc_dtype(acc_bits), copy=False), int(changed)

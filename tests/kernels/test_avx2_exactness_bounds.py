@@ -5,7 +5,7 @@ import pytest
 from kernel_strategies import FAST_IMPLS
 
 from fpxint_sim.kernels import exact_matmul, prepack_b, zero_point_correction
-from fpxint_sim.kernels.packed_operands import a_shift_for, b_shift_for
+from fpxint_sim.kernels.packed_operands import INT16_MIN_ROWS, a_shift_for, b_shift_for
 
 pytestmark = pytest.mark.skipif(not FAST_IMPLS, reason="host has no AVX2")
 
@@ -17,20 +17,24 @@ WORST = [(255, -128, np.uint8, np.int8), (255, 127, np.uint8, np.int8),
 @pytest.mark.parametrize("impl", FAST_IMPLS)
 @pytest.mark.parametrize(("av", "bv", "da", "db"), WORST)
 @pytest.mark.parametrize("k", [1, 31, 32, 33, 257, 1021])
-def test_worst_case_same_sign_operands_stay_exact(impl, av, bv, da, db, k):
-    """All products equal and extreme: every int16 lane reaches its bound g_flush * 2*15*|B'|
-    (AVX2), every int32 lane gets 4 * 255 * 128-sized steps (VNNI)."""
-    a = np.full((7, k), av, dtype=da)
+@pytest.mark.parametrize("m", [7, INT16_MIN_ROWS])  # AVX2 8-bit A: nibble split, then int16
+def test_worst_case_same_sign_operands_stay_exact(impl, av, bv, da, db, k, m):
+    """All products equal and extreme: every int16 lane reaches its bound g_step * 2*15*|B'|
+    (AVX2 nibbles), every int32 lane gets 4 * 255 * 128-sized steps (VNNI) or 2 * 255 * 255
+    (AVX2 int16)."""
+    a = np.full((m, k), av, dtype=da)
     b = np.full((k, 35), bv, dtype=db)
     np.testing.assert_array_equal(exact_matmul(a, b, impl=impl),
                                   a.astype(np.int64) @ b.astype(np.int64))
 
 
 @pytest.mark.parametrize("impl", FAST_IMPLS)
-@pytest.mark.parametrize("k", [65536, 65536 + 4 * 3 + 1])
-def test_int32_superchunk_boundary_is_exact(impl, k):
-    """K = 65536: one int32 chunk at its bound 65536 * 255 * 128 < 2**31; then two chunks."""
-    a = np.full((4, k), 255, dtype=np.uint8)
+@pytest.mark.parametrize(("m", "k"), [(4, 65536), (4, 65536 + 4 * 3 + 1),
+                                      (INT16_MIN_ROWS, 32768), (INT16_MIN_ROWS, 32768 + 3)])
+def test_int32_superchunk_boundary_is_exact(impl, m, k):
+    """One int32 chunk at its bound (65536 K of 255 * 128 for byte words, 32768 K for the
+    int16 words of the AVX2 path with many rows), then two chunks."""
+    a = np.full((m, k), 255, dtype=np.uint8)
     b = np.full((k, 17), -128, dtype=np.int8)
     np.testing.assert_array_equal(exact_matmul(a, b, impl=impl),
                                   a.astype(np.int64) @ b.astype(np.int64))
@@ -62,19 +66,3 @@ def test_zero_point_correction_gives_the_product_of_shifted_operands():
     got = exact_matmul(a, b) + zero_point_correction(a, b, za, zb)
     ref = (a.astype(np.int64) - za) @ (b.astype(np.int64) - zb[None, :])
     np.testing.assert_array_equal(got, ref)
-
-
-@pytest.mark.skipif("avx2" not in FAST_IMPLS, reason="host has no AVX2")
-@pytest.mark.parametrize("wide", [False, True])
-def test_both_register_blocks_are_exact(monkeypatch, wide):
-    """12-accumulator blocks (16 ymm, Zen 3) and 24-accumulator blocks (AVX-512VL) agree."""
-    from fpxint_sim.kernels import packed_operands
-
-    monkeypatch.setattr(packed_operands, "host_has_32_vector_registers", lambda: wide)
-    rng = np.random.default_rng(2)
-    for lo, hi in [(-128, 127), (-8, 7), (0, 255)]:
-        a = rng.integers(lo, hi + 1, (20, 301)).astype(np.int16).astype(np.uint8 if lo == 0
-                                                                       else np.int8)
-        b = rng.integers(-128, 128, (301, 70)).astype(np.int8)
-        np.testing.assert_array_equal(exact_matmul(a, b, impl="avx2"),
-                                      a.astype(np.int64) @ b.astype(np.int64))

@@ -1,0 +1,199 @@
+"""Blocked exact GEMM on the broadcast micro-kernels: blocking, threads, epilogue.
+
+Three kinds share this driver (docs/accumulators.md, "Fast paths"):
+
+- VNNI: A' = A + a_shift in [0, 255] (u8) times B' = B - b_shift in [-128, 127] (s8 panels),
+  one vpdpbusd per 32 MACs for INT8 and INT4 alike.
+- INT16: A and B widened to int16 (no shifts), one vpmaddwd + vpaddd per 16 MACs: exact
+  INT8 on AVX2 without the int16 saturation of vpmaddubsw.
+- NIBBLE: A' <= 15 (u8) times B' (s8 panels), one vpmaddubsw + vpaddw per 32 MACs, int16
+  lanes widened into C every `g_step` words (g_step * 30 * max|B'| <= 32767).
+
+A B = A'B' + b_shift rowsum(A') - a_shift colsum(B') - K a_shift b_shift, in int64. A C value
+summed over a super-chunk of SUPER_GROUPS words has |A'B'| <= 16384 * 130560 < 2**31 (4 u8 x
+s8 products per word, or 2 products of |.| <= 255 * 255): exact in int32. Super-chunks add in
+int64, then the epilogue adds the corrections and wraps to acc_bits.
+"""
+
+import numba as nb
+import numpy as np
+
+from fpxint_sim.kernels.b_panels import NR
+from fpxint_sim.kernels.broadcast_microkernel import make_broadcast_microkernel
+from fpxint_sim.kernels.cpu_features import host_has_32_vector_registers
+
+VNNI, INT16, NIBBLE = 0, 1, 2  # kinds
+MR = 6  # register-block rows
+# AVX2 blocks: 6 x 32 (24 accumulators) with the 32 registers of AVX-512VL, else 6 x 16 (12
+# of 16); VNNI implies AVX-512VL. The choice is fixed per process, like Numba's target.
+WIDE = host_has_32_vector_registers()
+KC_GROUPS = 256  # words per K block: a 32-column B micro-panel (32 KiB) stays in L1
+MC_BLOCKS = 32  # row blocks per L2 block: 192 rows of A (<= 192 KiB) and of the C tile
+SMALL_A_BYTES = 1 << 17  # A this small stays in L2: no K blocking, B streams once
+NC_PANELS = 16  # at most this many B panels per N block (16 x 16 = 256 columns)
+SUPER_GROUPS = 16384  # words per int32 super-chunk (see above)
+
+_AVX2_CB = 4 if WIDE else 2
+_v1, _v2, _v3, _v4, _v5, _v6 = (make_broadcast_microkernel(r, 4, "vpdpbusd")
+                                for r in range(1, 7))
+_w1, _w2, _w3, _w4, _w5, _w6 = (make_broadcast_microkernel(r, _AVX2_CB, "pmaddwd")
+                                for r in range(1, 7))
+_u1, _u2, _u3, _u4, _u5, _u6 = (make_broadcast_microkernel(r, _AVX2_CB, "pmaddubsw")
+                                for r in range(1, 7))
+
+
+def panels_per_call(kind: int) -> int:
+    """B panels (16 columns each) one micro-kernel call covers."""
+    return 2 if kind == VNNI or WIDE else 1
+
+
+@nb.njit(cache=True, nogil=True)
+def _micro(kind, rows, a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc):
+    """Dispatch to the compiled rows x (32 or 16) register block (rows = MR or the M tail)."""
+    if kind == VNNI:
+        if rows == 6:
+            _v6(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        elif rows == 5:
+            _v5(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        elif rows == 4:
+            _v4(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        elif rows == 3:
+            _v3(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        elif rows == 2:
+            _v2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        else:
+            _v1(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+    elif kind == INT16:
+        if rows == 6:
+            _w6(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        elif rows == 5:
+            _w5(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        elif rows == 4:
+            _w4(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        elif rows == 3:
+            _w3(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        elif rows == 2:
+            _w2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        else:
+            _w1(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+    elif rows == 6:
+        _u6(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+    elif rows == 5:
+        _u5(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+    elif rows == 4:
+        _u4(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+    elif rows == 3:
+        _u3(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+    elif rows == 2:
+        _u2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+    else:
+        _u1(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+
+
+@nb.njit(cache=True, nogil=True)
+def merge_rows(c32, width, out, i0, i1, j0, j1, first, last, row_sums, col_sums, a_shift,
+               b_shift, const, acc_bits):
+    """out[i0:i1, j0:j1] (+)= one int32 super-chunk tile (c32 row r is out row i0 + r, row
+    stride width), exactly in int64.
+
+    On the last super-chunk also adds the shift corrections b_shift * rowsum(A') -
+    a_shift * colsum(B') - const and wraps to acc_bits; returns how many outputs the wrap
+    changed (0 before the last chunk).
+    """
+    half = np.int64(1) << (min(acc_bits, 63) - 1)
+    mask = (half << 1) - 1
+    count = np.int64(0)
+    w = j1 - j0
+    cols = col_sums[j0:j1]
+    for i in range(i0, i1):  # slices and range(w): branch-free loops that vectorize
+        r = i - i0
+        src = c32[r * width:r * width + w]
+        dst = out[i, j0:j1]
+        if first:
+            for j in range(w):
+                dst[j] = np.int64(src[j])
+        else:
+            for j in range(w):
+                dst[j] += np.int64(src[j])
+        if last:
+            ri = b_shift * row_sums[i] - const
+            if acc_bits < 64:
+                for j in range(w):
+                    v = dst[j] + ri - a_shift * cols[j]
+                    u = ((v + half) & mask) - half
+                    count += np.int64(u != v)
+                    dst[j] = u
+            else:
+                for j in range(w):
+                    dst[j] += ri - a_shift * cols[j]
+    return count
+
+
+
+@nb.njit(cache=True, nogil=True)
+def _n_block(kind, ppc, a_rows, b_pack, n_groups, p0, p1, kc_groups, g_step, c32, out, j0, j1,
+             row_sums, col_sums, a_shift, b_shift, const, acc_bits):
+    """Columns [j0, j1) (panels [p0, p1)) of out for all rows; returns the wrap count.
+
+    Row blocks go MC_BLOCKS at a time (the L2 block); for each, K blocks of kc_groups words,
+    panels (ppc per call), then row blocks, so a K-block B micro-panel is reused from L1 by
+    every row block and the A slice from L2 by every panel. Calls cover at most g_step words.
+    The int32 tile c32 (MC_BLOCKS * MR rows) is merged into out right after its last K
+    block, while it is still in L2.
+    """
+    m_rows = out.shape[0]
+    lda = a_rows.shape[1] * a_rows.itemsize
+    width = (p1 - p0) * NR
+    b_ps = n_groups * NR * 4
+    n_blk = (m_rows + MR - 1) // MR
+    count = np.int64(0)
+    for mb0 in range(0, n_blk, MC_BLOCKS):
+        mb1 = min(mb0 + MC_BLOCKS, n_blk)
+        i0 = mb0 * MR
+        i1 = min(mb1 * MR, m_rows)
+        for g0 in range(0, n_groups, SUPER_GROUPS):
+            g1 = min(g0 + SUPER_GROUPS, n_groups)
+            c32[:(i1 - i0) * width] = 0
+            for kc0 in range(g0, g1, kc_groups):
+                kc1 = min(kc0 + kc_groups, g1)
+                for p in range(p0, p1, ppc):
+                    c_col = (p - p0) * NR
+                    for blk in range(mb0, mb1):
+                        rows = min(MR, m_rows - blk * MR)  # the M tail: 1..5 rows
+                        for s in range(kc0, kc1, g_step):
+                            _micro(kind, rows, a_rows, blk * MR * lda + s * 4, lda, b_pack,
+                                   (p * n_groups + s) * NR * 4, b_ps, min(g_step, kc1 - s),
+                                   c32, (blk - mb0) * MR * width + c_col, width)
+            count += merge_rows(c32, width, out, i0, i1, j0, j1, g0 == 0, g1 == n_groups,
+                                row_sums, col_sums, a_shift, b_shift, const, acc_bits)
+        if n_groups == 0:  # K == 0: every sum is 0
+            for i in range(i0, i1):
+                for j in range(j0, j1):
+                    out[i, j] = 0
+    return count
+
+
+@nb.njit(cache=True, nogil=True, parallel=True)
+def packed_gemm(kind, ppc, a_rows, b_pack, n_groups, kc_groups, g_step, nc_panels, row_sums,
+                col_sums, a_shift, b_shift, k_depth, acc_bits, out):
+    """out (uninitialised) = A B exactly, wrapped to acc_bits; returns how many the wrap changed.
+
+    a_rows: A' rows (`a_rows` module) whose 4-byte words match b_pack's panels (b_panels),
+    n_groups words per row. Threads split the N blocks of nc_panels panels: no shared writes.
+    """
+    m_rows, n_cols = out.shape
+    n_panels = 2 * ((n_cols + 2 * NR - 1) // (2 * NR))
+    n_blocks_n = (n_panels + nc_panels - 1) // nc_panels
+    changed = np.zeros(n_blocks_n, dtype=np.int64)
+    const = np.int64(k_depth) * a_shift * b_shift
+    tile_rows = min(m_rows, MC_BLOCKS * MR)
+    for jb in nb.prange(n_blocks_n):
+        p0 = jb * nc_panels
+        p1 = min(p0 + nc_panels, n_panels)
+        j0 = p0 * NR
+        j1 = min(p1 * NR, n_cols)
+        c32 = np.empty(tile_rows * (p1 - p0) * NR, dtype=np.int32)
+        changed[jb] = _n_block(kind, ppc, a_rows, b_pack, n_groups, p0, p1, kc_groups, g_step,
+                               c32, out, j0, j1, row_sums, col_sums, a_shift, b_shift, const,
+                               acc_bits)
+    return changed.sum()
