@@ -126,14 +126,11 @@ def register_block_peak(impl: str) -> float:
     import numba as nb
 
     from fpxint_sim.kernels import broadcast_gemm as bg
-    from fpxint_sim.kernels.cpu_features import host_has_32_vector_registers
 
     if impl == "vnni":
-        kind, cols, k_per_word = bg.VNNI, 32, 4
-    else:
-        kind = bg.INT16_WIDE if host_has_32_vector_registers() else bg.INT16_NARROW
-        cols, k_per_word = (32 if kind == bg.INT16_WIDE else 16), 2
-    micro = bg._KERNELS[kind, 6]
+        micro, cols, k_per_word = bg._v6, 32, 4
+    else:  # the INT16 kind (exact INT8 on AVX2), 6 x 32 or 6 x 16 as the build allows
+        micro, cols, k_per_word = bg._w6, 16 * bg.panels_per_call(bg.INT16), 2
 
     @nb.njit
     def loop(a, b, c, n, reps):

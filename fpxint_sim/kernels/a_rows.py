@@ -14,12 +14,13 @@ def int_range(x):
     flat = x.reshape(-1)
     if flat.size == 0:
         return 0, 0
-    lo = hi = np.int64(flat[0])
-    for i in range(flat.size):
-        v = np.int64(flat[i])
+    lo = flat[0]
+    hi = flat[0]
+    for i in range(flat.size):  # in the array's own type: the reduction vectorizes
+        v = flat[i]
         lo = min(lo, v)
         hi = max(hi, v)
-    return lo, hi
+    return np.int64(lo), np.int64(hi)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -62,33 +63,12 @@ def shifted_rows(a8, shift, row_sums):
 
 
 @nb.njit(cache=True, nogil=True)
-def nibble_rows(a_shifted, row_sums):
-    """The high then the low nibbles of u8 rows A' as 2M rows (A' = 16 high + low), with the
-    row sums of each."""
-    m_rows, k_pad = a_shifted.shape
-    out = np.empty((2 * m_rows, k_pad), dtype=np.uint8)
-    for i in range(m_rows):
-        src = a_shifted[i]
-        hi_row = out[i]
-        lo_row = out[m_rows + i]
-        s_hi = np.int64(0)
-        s_lo = np.int64(0)
-        for k in range(k_pad):
-            v = src[k]
-            hi_row[k] = v >> 4
-            lo_row[k] = v & 15
-            s_hi += np.int64(v >> 4)
-            s_lo += np.int64(v & 15)
-        row_sums[i] = s_hi
-        row_sums[m_rows + i] = s_lo
-    return out
-
-
-@nb.njit(cache=True, nogil=True)
-def widened_rows(a):
-    """A as int16 rows with K padded to a multiple of 2 (one int16 pair per 4-byte word)."""
+def widened_rows(a, k_multiple):
+    """A as int16 rows with K zero-padded to a multiple of k_multiple (2 for the INT16 kind's
+    4-byte words, 4 for the SXB kind's 8-byte words)."""
     m_rows, k_depth = a.shape
-    out = np.zeros((m_rows, k_depth + k_depth % 2), dtype=np.int16)
+    k_pad = (k_depth + k_multiple - 1) // k_multiple * k_multiple
+    out = np.zeros((m_rows, k_pad), dtype=np.int16)
     for i in range(m_rows):
         src = a[i]
         dst = out[i]

@@ -8,6 +8,10 @@ Three kinds share this driver (docs/accumulators.md, "Fast paths"):
   INT8 on AVX2 without the int16 saturation of vpmaddubsw.
 - NIBBLE: A' <= 15 (u8) times B' (s8 panels), one vpmaddubsw + vpaddw per 32 MACs, int16
   lanes widened into C every `g_step` words (g_step * 30 * max|B'| <= 32767).
+- SXB: A (int16, 4 K per 8-byte word) times B' (s8 panels sign-extended in registers), for few
+  rows of 8-bit A on AVX2, where streaming B bounds the speed (sxb_microkernel).
+- VNNI_NIB: A (s8) times 4-bit B kept two per byte until it is in registers, for few rows on
+  VNNI: half the bytes of B to stream (nibble_b_microkernel).
 
 A B = A'B' + b_shift rowsum(A') - a_shift colsum(B') - K a_shift b_shift, in int64. A C value
 summed over a super-chunk of SUPER_GROUPS words has |A'B'| <= 16384 * 130560 < 2**31 (4 u8 x
@@ -21,9 +25,12 @@ import numpy as np
 from fpxint_sim.kernels.b_panels import NR
 from fpxint_sim.kernels.broadcast_microkernel import make_broadcast_microkernel
 from fpxint_sim.kernels.cpu_features import host_has_32_vector_registers
+from fpxint_sim.kernels.nibble_b_microkernel import NIBBLE_GROUP_BYTES, make_nibble_b_microkernel
+from fpxint_sim.kernels.sxb_microkernel import make_sxb_microkernel
 
-VNNI, INT16, NIBBLE = 0, 1, 2  # kinds
-MR = 6  # register-block rows
+VNNI, INT16, NIBBLE, SXB, VNNI_NIB = 0, 1, 2, 3, 4  # kinds
+MR = 6  # register-block rows (SXB: SXB_MR)
+SXB_MR = 2
 # AVX2 blocks: 6 x 32 (24 accumulators) with the 32 registers of AVX-512VL, else 6 x 16 (12
 # of 16); VNNI implies AVX-512VL. The choice is fixed per process, like Numba's target.
 WIDE = host_has_32_vector_registers()
@@ -40,11 +47,28 @@ _w1, _w2, _w3, _w4, _w5, _w6 = (make_broadcast_microkernel(r, _AVX2_CB, "pmaddwd
                                 for r in range(1, 7))
 _u1, _u2, _u3, _u4, _u5, _u6 = (make_broadcast_microkernel(r, _AVX2_CB, "pmaddubsw")
                                 for r in range(1, 7))
+_s1, _s2 = make_sxb_microkernel(1), make_sxb_microkernel(2)
+_q1, _q2, _q3, _q4, _q5, _q6 = (make_nibble_b_microkernel(r) for r in range(1, 7))
 
 
 def panels_per_call(kind: int) -> int:
     """B panels (16 columns each) one micro-kernel call covers."""
-    return 2 if kind == VNNI or WIDE else 1
+    return 1 if kind == SXB else 2 if kind in (VNNI, VNNI_NIB) or WIDE else 1
+
+
+def block_rows(kind: int) -> int:
+    """Rows of one register block."""
+    return SXB_MR if kind == SXB else MR
+
+
+def a_word_bytes(kind: int) -> int:
+    """Bytes of an A row per K-word: 4 (4 u8 or 2 int16), 8 for SXB (4 int16)."""
+    return 8 if kind == SXB else 4
+
+
+def b_word_bytes(kind: int) -> int:
+    """Bytes of one panel per K-word: 64 (16 columns of 4 bytes), 32 for nibble panels."""
+    return NIBBLE_GROUP_BYTES if kind == VNNI_NIB else NR * 4
 
 
 @nb.njit(cache=True, nogil=True)
@@ -63,6 +87,24 @@ def _micro(kind, rows, a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc):
             _v2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
         else:
             _v1(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+    elif kind == VNNI_NIB:
+        if rows == 6:
+            _q6(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        elif rows == 5:
+            _q5(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        elif rows == 4:
+            _q4(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        elif rows == 3:
+            _q3(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        elif rows == 2:
+            _q2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        else:
+            _q1(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+    elif kind == SXB:
+        if rows == 2:
+            _s2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        else:
+            _s1(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
     elif kind == INT16:
         if rows == 6:
             _w6(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
@@ -131,8 +173,8 @@ def merge_rows(c32, width, out, i0, i1, j0, j1, first, last, row_sums, col_sums,
 
 
 @nb.njit(cache=True, nogil=True)
-def _n_block(kind, ppc, a_rows, b_pack, n_groups, p0, p1, kc_groups, g_step, c32, out, j0, j1,
-             row_sums, col_sums, a_shift, b_shift, const, acc_bits):
+def _n_block(kind, ppc, mr, a_word, b_word, a_rows, b_pack, n_groups, p0, p1, kc_groups,
+             g_step, c32, out, j0, j1, row_sums, col_sums, a_shift, b_shift, const, acc_bits):
     """Columns [j0, j1) (panels [p0, p1)) of out for all rows; returns the wrap count.
 
     Row blocks go MC_BLOCKS at a time (the L2 block); for each, K blocks of kc_groups words,
@@ -144,13 +186,14 @@ def _n_block(kind, ppc, a_rows, b_pack, n_groups, p0, p1, kc_groups, g_step, c32
     m_rows = out.shape[0]
     lda = a_rows.shape[1] * a_rows.itemsize
     width = (p1 - p0) * NR
-    b_ps = n_groups * NR * 4
-    n_blk = (m_rows + MR - 1) // MR
+    b_ps = n_groups * b_word
+    n_blk = (m_rows + mr - 1) // mr
+    mc_blocks = MC_BLOCKS * MR // mr
     count = np.int64(0)
-    for mb0 in range(0, n_blk, MC_BLOCKS):
-        mb1 = min(mb0 + MC_BLOCKS, n_blk)
-        i0 = mb0 * MR
-        i1 = min(mb1 * MR, m_rows)
+    for mb0 in range(0, n_blk, mc_blocks):
+        mb1 = min(mb0 + mc_blocks, n_blk)
+        i0 = mb0 * mr
+        i1 = min(mb1 * mr, m_rows)
         for g0 in range(0, n_groups, SUPER_GROUPS):
             g1 = min(g0 + SUPER_GROUPS, n_groups)
             c32[:(i1 - i0) * width] = 0
@@ -159,11 +202,12 @@ def _n_block(kind, ppc, a_rows, b_pack, n_groups, p0, p1, kc_groups, g_step, c32
                 for p in range(p0, p1, ppc):
                     c_col = (p - p0) * NR
                     for blk in range(mb0, mb1):
-                        rows = min(MR, m_rows - blk * MR)  # the M tail: 1..5 rows
+                        rows = min(mr, m_rows - blk * mr)  # the M tail
                         for s in range(kc0, kc1, g_step):
-                            _micro(kind, rows, a_rows, blk * MR * lda + s * 4, lda, b_pack,
-                                   (p * n_groups + s) * NR * 4, b_ps, min(g_step, kc1 - s),
-                                   c32, (blk - mb0) * MR * width + c_col, width)
+                            _micro(kind, rows, a_rows, blk * mr * lda + s * a_word, lda,
+                                   b_pack, (p * n_groups + s) * b_word, b_ps,
+                                   min(g_step, kc1 - s), c32, (blk - mb0) * mr * width + c_col,
+                                   width)
             count += merge_rows(c32, width, out, i0, i1, j0, j1, g0 == 0, g1 == n_groups,
                                 row_sums, col_sums, a_shift, b_shift, const, acc_bits)
         if n_groups == 0:  # K == 0: every sum is 0
@@ -174,8 +218,8 @@ def _n_block(kind, ppc, a_rows, b_pack, n_groups, p0, p1, kc_groups, g_step, c32
 
 
 @nb.njit(cache=True, nogil=True, parallel=True)
-def packed_gemm(kind, ppc, a_rows, b_pack, n_groups, kc_groups, g_step, nc_panels, row_sums,
-                col_sums, a_shift, b_shift, k_depth, acc_bits, out):
+def packed_gemm(kind, ppc, mr, a_word, b_word, a_rows, b_pack, n_groups, kc_groups, g_step,
+                nc_panels, row_sums, col_sums, a_shift, b_shift, k_depth, acc_bits, out):
     """out (uninitialised) = A B exactly, wrapped to acc_bits; returns how many the wrap changed.
 
     a_rows: A' rows (`a_rows` module) whose 4-byte words match b_pack's panels (b_panels),
@@ -193,7 +237,7 @@ def packed_gemm(kind, ppc, a_rows, b_pack, n_groups, kc_groups, g_step, nc_panel
         j0 = p0 * NR
         j1 = min(p1 * NR, n_cols)
         c32 = np.empty(tile_rows * (p1 - p0) * NR, dtype=np.int32)
-        changed[jb] = _n_block(kind, ppc, a_rows, b_pack, n_groups, p0, p1, kc_groups, g_step,
-                               c32, out, j0, j1, row_sums, col_sums, a_shift, b_shift, const,
-                               acc_bits)
+        changed[jb] = _n_block(kind, ppc, mr, a_word, b_word, a_rows, b_pack, n_groups, p0,
+                               p1, kc_groups, g_step, c32, out, j0, j1, row_sums, col_sums,
+                               a_shift, b_shift, const, acc_bits)
     return changed.sum()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numba as nb
 import numpy as np
 
 from fpxint_sim.kernels import a_rows, b_panels
@@ -18,6 +17,7 @@ from fpxint_sim.kernels.accumulator import acc_dtype
 
 INT16_MAX = 32767
 INT16_MIN_ROWS = 16  # from this many rows of 8-bit A, the AVX2 path widens to int16
+NIBBLE_B_MAX_ROWS = 8  # up to this many rows, VNNI streams 4-bit B two values per byte
 
 
 def value_range(x: np.ndarray) -> tuple[int, int]:
@@ -59,16 +59,25 @@ class PackedB:
     value_lo: int
     value_hi: int
     shape: tuple[int, int] = field(init=False)
-    _int16: dict = field(init=False, default_factory=dict, repr=False, compare=False)
+    _lazy: dict = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "shape", tuple(self.b.shape))
 
     def int16_panels(self) -> np.ndarray:
         """B (unshifted) as int16 panels for the vpmaddwd kernels, packed on first use."""
-        if "panels" not in self._int16:
-            self._int16["panels"] = b_panels.pack_b_int16(self.b)
-        return self._int16["panels"]
+        if "int16" not in self._lazy:
+            self._lazy["int16"] = b_panels.pack_b_int16(self.b)
+        return self._lazy["int16"]
+
+    def nibble_panels(self) -> tuple[np.ndarray, int] | None:
+        """(panels, shift): B + shift in [0, 15] two values per byte (b_panels.pack_b_nibbles),
+        packed on first use; None when B needs more than 4 bits."""
+        if "nibbles" not in self._lazy:
+            shift = b_panels.nibble_shift_for(self.value_lo, self.value_hi)
+            self._lazy["nibbles"] = None if shift is None else (
+                b_panels.pack_b_nibbles(self.b, shift), shift)
+        return self._lazy["nibbles"]
 
 
 def prepack_b(b: np.ndarray) -> PackedB | None:
@@ -89,8 +98,13 @@ def vnni_exact_matmul(a: np.ndarray, pb: PackedB, threads: int,
     changed, or None when A's values do not fit [0, 255] after a shift.
 
     vpdpbusd costs the same for any byte values, so int8 / uint8 A take the shift 128 / 0
-    without scanning A; wider dtypes are scanned.
+    without scanning A; wider dtypes are scanned. With at most NIBBLE_B_MAX_ROWS rows, 4-bit
+    B and A in [-128, 127], the job streams B's nibble panels (half the bytes).
     """
+    if a.shape[0] <= NIBBLE_B_MAX_ROWS:
+        res = _vnni_nibble_b(a, pb, threads, acc_bits)
+        if res is not None:
+            return res
     if a.dtype.itemsize == 1:
         a_shift = 128 if a.dtype == np.int8 else 0
         a8, byte_shift = a.view(np.uint8), a_shift
@@ -104,6 +118,26 @@ def vnni_exact_matmul(a: np.ndarray, pb: PackedB, threads: int,
                 pb.col_sums, a_shift, pb.shift, threads, acc_bits)
 
 
+def _vnni_nibble_b(a: np.ndarray, pb: PackedB, threads: int, acc_bits: int):
+    """A @ B with B's nibble panels (kind VNNI_NIB), or None when B or A does not fit."""
+    nib = pb.nibble_panels()
+    if nib is None:
+        return None
+    if a.dtype != np.int8:
+        lo, hi = a_rows.int_range(a)
+        if lo < -128 or hi > 127:
+            return None
+        a = a.astype(np.int8)
+    panels, shift = nib
+    scratch = np.empty(a.shape[0], dtype=np.int64)
+    rows = a_rows.shifted_rows(a.view(np.uint8), 0, scratch)  # s8 bytes, K padded to words
+    # sum (B + shift) A = A B + shift rowsum(A): merge_rows adds b_shift * row_sums[i], so
+    # b_shift = -shift takes the shift's term away
+    sums = a.sum(axis=1, dtype=np.int64)
+    return _run(bg.VNNI_NIB, rows, (a.shape[1] + 3) // 4, panels, pb.shape, sums, pb.col_sums,
+                0, -shift, threads, acc_bits)
+
+
 def avx2_exact_matmul(a: np.ndarray, pb: PackedB, threads: int,
                       acc_bits: int = 64) -> tuple[np.ndarray, int] | None:
     """A @ B on the AVX2 kernels wrapped to acc_bits and the count of outputs the wrap changed,
@@ -112,7 +146,7 @@ def avx2_exact_matmul(a: np.ndarray, pb: PackedB, threads: int,
     4-bit A (A' <= 15) runs the NIBBLE kernels, one multiply per 32 MACs. Wider A runs the
     INT16 kernels (2 multiplies per 32 MACs, like fbgemm's saturating path), or, below
     INT16_MIN_ROWS rows, where streaming B bounds the speed and int16 panels would double its
-    bytes, the NIBBLE kernels on 2M rows (the high and low nibbles of A') over the int8 panels.
+    bytes, the SXB kernels, which widen the int8 panels in registers.
     """
     lo, hi = a_rows.int_range(a)
     a8, byte_shift, a_shift = _bytes_and_shift(a, (lo, hi))
@@ -120,26 +154,21 @@ def avx2_exact_matmul(a: np.ndarray, pb: PackedB, threads: int,
         return None
     m_rows, k_depth = a.shape
     eight_bit = hi + a_shift > 15
+    n_groups = (k_depth + 3) // 4
     if eight_bit and m_rows >= INT16_MIN_ROWS:
         zr, zc = np.zeros(m_rows, np.int64), np.zeros(pb.shape[1], np.int64)
-        return _run(bg.INT16, a_rows.widened_rows(a), (k_depth + 1) // 2, pb.int16_panels(),
+        return _run(bg.INT16, a_rows.widened_rows(a, 2), (k_depth + 1) // 2, pb.int16_panels(),
                     pb.shape, zr, zc, 0, 0, threads, acc_bits)
+    if eight_bit:  # A (unshifted) times B' = B - shift: the correction is shift * rowsum(A)
+        sums = a.sum(axis=1, dtype=np.int64)
+        return _run(bg.SXB, a_rows.widened_rows(a, 4), n_groups, pb.panels, pb.shape, sums,
+                    pb.col_sums, 0, pb.shift, threads, acc_bits)
     row_sums = np.empty(m_rows, dtype=np.int64)
     shifted = a_rows.shifted_rows(a8, byte_shift, row_sums)
     # each int16 lane adds one pair sum per word: |pair| <= 2 * 15 * max|B'|
     g_step = max(1, min(INT16_MAX // (30 * pb.max_abs), bg.KC_GROUPS))
-    n_groups = (k_depth + 3) // 4
-    if not eight_bit:
-        return _run(bg.NIBBLE, shifted, n_groups, pb.panels, pb.shape, row_sums, pb.col_sums,
-                    a_shift, pb.shift, threads, acc_bits, g_step)
-    split_sums = np.empty(2 * m_rows, dtype=np.int64)
-    split = a_rows.nibble_rows(shifted, split_sums)
-    parts, _ = _run(bg.NIBBLE, split, n_groups, pb.panels, pb.shape, split_sums, pb.col_sums,
-                    0, pb.shift, threads, 64, g_step)  # high, low nibbles of A' times B
-    colsum_b = pb.col_sums + k_depth * pb.shift
-    out = np.empty((m_rows, pb.shape[1]), dtype=acc_dtype(acc_bits))
-    changed = _join_nibbles(parts, colsum_b, a_shift, acc_bits, out)
-    return out, int(changed)
+    return _run(bg.NIBBLE, shifted, n_groups, pb.panels, pb.shape, row_sums, pb.col_sums,
+                a_shift, pb.shift, threads, acc_bits, g_step)
 
 
 def _bytes_and_shift(a: np.ndarray, lo_hi: tuple[int, int]):
@@ -152,23 +181,6 @@ def _bytes_and_shift(a: np.ndarray, lo_hi: tuple[int, int]):
     if a.dtype.itemsize == 1:
         return a.view(np.uint8), shift, shift
     return (a.astype(np.int64) + shift).astype(np.uint8), 0, shift
-
-
-@nb.njit(cache=True, nogil=True)
-def _join_nibbles(parts, colsum_b, a_shift, acc_bits, out):
-    """out = 16 (A'h B) + A'l B - a_shift colsum(B), wrapped to acc_bits; returns how many
-    outputs the wrap changed. parts: the 2M rows of exact A'h B then A'l B."""
-    m_rows, n_cols = out.shape
-    half = np.int64(1) << (min(acc_bits, 63) - 1)
-    mask = (half << 1) - 1
-    count = 0
-    for i in range(m_rows):
-        for j in range(n_cols):
-            v = 16 * parts[i, j] + parts[m_rows + i, j] - a_shift * colsum_b[j]
-            u = ((v + half) & mask) - half if acc_bits < 64 else v
-            count += u != v
-            out[i, j] = u
-    return count
 
 
 def _run(kind: int, rows: np.ndarray, n_groups: int, panels: np.ndarray, b_shape, row_sums,
@@ -188,7 +200,9 @@ def _run(kind: int, rows: np.ndarray, n_groups: int, panels: np.ndarray, b_shape
     out = np.empty((m_rows, n_cols), dtype=np.int64 if several else acc_dtype(acc_bits))
     changed = 0
     if m_rows and n_cols:
-        changed = bg.packed_gemm(kind, bg.panels_per_call(kind), rows, panels.view(np.int8),
-                                 n_groups, kc_groups, g_step, nc_panels, row_sums, col_sums,
-                                 a_shift, b_shift, k_depth, acc_bits, out)
+        changed = bg.packed_gemm(kind, bg.panels_per_call(kind), bg.block_rows(kind),
+                                 bg.a_word_bytes(kind), bg.b_word_bytes(kind), rows,
+                                 panels.view(np.int8), n_groups,
+                                 kc_groups, g_step, nc_panels, row_sums, col_sums, a_shift,
+                                 b_shift, k_depth, acc_bits, out)
     return out.astype(acc_dtype(acc_bits), copy=False), int(changed)

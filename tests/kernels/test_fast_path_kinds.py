@@ -1,4 +1,5 @@
-"""The AVX2 int16 (vpmaddwd) path and the blocking of the broadcast driver, against int64."""
+"""The kinds of the broadcast driver (AVX2 int16 and sign-extended, VNNI with 4-bit B) and its
+blocking, against the int64 reference."""
 
 import numpy as np
 import pytest
@@ -8,7 +9,14 @@ from hypothesis.extra import numpy as hnp
 from kernel_reference import wrap_reference
 from kernel_strategies import FAST_IMPLS, RANGES, operand
 
-from fpxint_sim.kernels import broadcast_gemm, gemm, host_has_avx2, packed_operands, prepack_b
+from fpxint_sim.kernels import (
+    broadcast_gemm,
+    gemm,
+    host_has_avx2,
+    host_has_vnni,
+    packed_operands,
+    prepack_b,
+)
 
 needs_avx2 = pytest.mark.skipif(not host_has_avx2(), reason="host has no AVX2")
 
@@ -23,13 +31,13 @@ def many_row_operands(draw):
     return a, b
 
 
-def _spy_int16(monkeypatch):
-    """Record the runs of the INT16 kind."""
+def _spy_kind(monkeypatch, wanted=broadcast_gemm.INT16):
+    """Record the runs of one kind of the driver."""
     calls = []
     real = packed_operands._run
 
     def spy(kind, *args, **kwargs):
-        if kind == broadcast_gemm.INT16:
+        if kind == wanted:
             calls.append(kind)
         return real(kind, *args, **kwargs)
 
@@ -44,7 +52,7 @@ def test_int16_path_equals_modular_int64_matmul(ops, acc_bits):
     """(The 6 x 16 blocks of a 16-register CPU run in test_avx2_only_codegen.)"""
     a, b = ops
     with pytest.MonkeyPatch.context() as mp:
-        calls = _spy_int16(mp)
+        calls = _spy_kind(mp)
         acc, events = gemm(a, b, acc_bits=acc_bits, impl="avx2")
     ref, n_over = wrap_reference(a, b, acc_bits)
     np.testing.assert_array_equal(acc, ref)
@@ -66,7 +74,7 @@ def test_int16_path_sums_super_chunks_exactly(monkeypatch):
     k = 70001
     a = np.full((packed_operands.INT16_MIN_ROWS, k), 255, dtype=np.uint8)
     b = np.stack([np.full(k, 255), np.full(k, 1), np.resize([255, 0], k)], 1).astype(np.uint8)
-    calls = _spy_int16(monkeypatch)
+    calls = _spy_kind(monkeypatch)
     for bits in (32, 64):
         acc, events = gemm(a, b, acc_bits=bits, impl="avx2")
         ref, n_over = wrap_reference(a, b, bits)
@@ -109,3 +117,44 @@ def test_wider_storage_of_byte_range_values(impl, ops, acc_bits):
     ref, n_over = wrap_reference(a, b, acc_bits)
     np.testing.assert_array_equal(acc, ref)
     assert events.overflow == n_over
+
+
+@st.composite
+def nibble_b_operands(draw):
+    """Few rows of A (int8 values, or uint8 / wider storage of them) times 4-bit B."""
+    m = draw(st.integers(1, packed_operands.NIBBLE_B_MAX_ROWS))
+    k, n = draw(st.integers(1, 90)), draw(st.integers(1, 70))
+    lo, hi, dtype = draw(st.sampled_from([(-128, 127, np.int8), (-8, 7, np.int8),
+                                          (0, 127, np.uint8), (-128, 127, np.int16),
+                                          (0, 255, np.uint8)]))
+    a = draw(hnp.arrays(dtype, (m, k), elements=st.one_of(st.sampled_from([lo, hi]),
+                                                          st.integers(lo, hi))))
+    b = draw(operand((k, n), draw(st.sampled_from(RANGES[:2]))))  # signed or unsigned INT4
+    return a, b
+
+
+@pytest.mark.skipif(not host_has_vnni(), reason="host has no AVX512-VNNI")
+@settings(max_examples=80, deadline=None)
+@given(ops=nibble_b_operands(), acc_bits=st.sampled_from([16, 24, 32, 64]))
+def test_nibble_b_path_equals_modular_int64_matmul(ops, acc_bits):
+    a, b = ops
+    with pytest.MonkeyPatch.context() as mp:
+        calls = _spy_kind(mp, broadcast_gemm.VNNI_NIB)
+        acc, events = gemm(a, b, acc_bits=acc_bits, impl="vnni")
+    ref, n_over = wrap_reference(a, b, acc_bits)
+    np.testing.assert_array_equal(acc, ref)
+    assert events.overflow == n_over
+    fits_s8 = a.size == 0 or (int(a.min()) >= -128 and int(a.max()) <= 127)
+    assert bool(calls) == fits_s8  # A beyond s8 (uint8 > 127) takes the int8 panels
+
+
+@pytest.mark.skipif(not host_has_vnni(), reason="host has no AVX512-VNNI")
+def test_nibble_b_path_across_super_chunks(monkeypatch):
+    """K = 70001 (three super-chunks): nibble panel offsets and the shift correction hold."""
+    rng = np.random.default_rng(11)
+    a = rng.choice([-128, 127, 5], size=(3, 70001)).astype(np.int8)
+    b = rng.choice([-8, 7, 0], size=(70001, 19)).astype(np.int8)
+    calls = _spy_kind(monkeypatch, broadcast_gemm.VNNI_NIB)
+    acc, _ = gemm(a, b, acc_bits=64, impl="vnni")
+    np.testing.assert_array_equal(acc, a.astype(np.int64) @ b.astype(np.int64))
+    assert calls
