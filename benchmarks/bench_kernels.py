@@ -135,7 +135,7 @@ def register_block_peak(impl: str) -> float:
     @nb.njit
     def loop(a, b, c, n, reps):
         for _ in range(reps):
-            micro(a, 0, a.shape[1], b, 0, n * 64, n, c, 0, 32)
+            micro(a, 0, a.shape[1], b, 0, n * 64, n, c, 0, 32, 1)
 
     n, reps = 128, 20000
     a, b, c = np.ones((6, n * 4), np.uint8), np.ones(2 * n * 64, np.int8), np.zeros(192, np.int32)

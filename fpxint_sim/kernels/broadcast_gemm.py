@@ -72,64 +72,65 @@ def b_word_bytes(kind: int) -> int:
 
 
 @nb.njit(cache=True, nogil=True)
-def _micro(kind, rows, a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc):
-    """Dispatch to the compiled rows x (32 or 16) register block (rows = MR or the M tail)."""
+def _micro(kind, rows, a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c):
+    """Dispatch to the compiled register block (rows = the block's rows or the M tail); add_c
+    0 overwrites C (the first call on a tile), 1 adds into it."""
     if kind == VNNI:
         if rows == 6:
-            _v6(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _v6(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
         elif rows == 5:
-            _v5(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _v5(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
         elif rows == 4:
-            _v4(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _v4(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
         elif rows == 3:
-            _v3(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _v3(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
         elif rows == 2:
-            _v2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _v2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
         else:
-            _v1(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _v1(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
     elif kind == VNNI_NIB:
         if rows == 6:
-            _q6(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _q6(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
         elif rows == 5:
-            _q5(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _q5(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
         elif rows == 4:
-            _q4(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _q4(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
         elif rows == 3:
-            _q3(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _q3(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
         elif rows == 2:
-            _q2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _q2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
         else:
-            _q1(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _q1(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
     elif kind == SXB:
         if rows == 2:
-            _s2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _s2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
         else:
-            _s1(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _s1(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
     elif kind == INT16:
         if rows == 6:
-            _w6(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _w6(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
         elif rows == 5:
-            _w5(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _w5(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
         elif rows == 4:
-            _w4(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _w4(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
         elif rows == 3:
-            _w3(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _w3(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
         elif rows == 2:
-            _w2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _w2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
         else:
-            _w1(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+            _w1(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
     elif rows == 6:
-        _u6(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        _u6(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
     elif rows == 5:
-        _u5(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        _u5(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
     elif rows == 4:
-        _u4(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        _u4(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
     elif rows == 3:
-        _u3(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        _u3(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
     elif rows == 2:
-        _u2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        _u2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
     else:
-        _u1(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc)
+        _u1(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -196,7 +197,6 @@ def _n_block(kind, ppc, mr, a_word, b_word, a_rows, b_pack, n_groups, p0, p1, kc
         i1 = min(mb1 * mr, m_rows)
         for g0 in range(0, n_groups, SUPER_GROUPS):
             g1 = min(g0 + SUPER_GROUPS, n_groups)
-            c32[:(i1 - i0) * width] = 0
             for kc0 in range(g0, g1, kc_groups):
                 kc1 = min(kc0 + kc_groups, g1)
                 for p in range(p0, p1, ppc):
@@ -207,7 +207,7 @@ def _n_block(kind, ppc, mr, a_word, b_word, a_rows, b_pack, n_groups, p0, p1, kc
                             _micro(kind, rows, a_rows, blk * mr * lda + s * a_word, lda,
                                    b_pack, (p * n_groups + s) * b_word, b_ps,
                                    min(g_step, kc1 - s), c32, (blk - mb0) * mr * width + c_col,
-                                   width)
+                                   width, np.int64(s != g0))
             count += merge_rows(c32, width, out, i0, i1, j0, j1, g0 == 0, g1 == n_groups,
                                 row_sums, col_sums, a_shift, b_shift, const, acc_bits)
         if n_groups == 0:  # K == 0: every sum is 0
@@ -223,7 +223,8 @@ def packed_gemm(kind, ppc, mr, a_word, b_word, a_rows, b_pack, n_groups, kc_grou
     """out (uninitialised) = A B exactly, wrapped to acc_bits; returns how many the wrap changed.
 
     a_rows: A' rows (`a_rows` module) whose 4-byte words match b_pack's panels (b_panels),
-    n_groups words per row. Threads split the N blocks of nc_panels panels: no shared writes.
+    n_groups words per row. Threads (set_job_threads) split the N blocks of nc_panels panels:
+    no shared writes.
     """
     m_rows, n_cols = out.shape
     n_panels = 2 * ((n_cols + 2 * NR - 1) // (2 * NR))

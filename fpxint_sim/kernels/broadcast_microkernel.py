@@ -53,6 +53,19 @@ def _broadcast_dword(builder, ptr8):
     return builder.shuffle_vector(vec, ir.Constant(V8I32, None), ir.Constant(V8I32, [0] * 8))
 
 
+def store_block(builder, tiles, add_c):
+    """Write the block: C += value for every (pointer, value) in tiles when add_c (i64) is
+    non-zero, else C = value (the first K block: no zeroing pass, no loads of C)."""
+    cond = builder.icmp_signed("!=", add_c, ir.Constant(I64, 0))
+    with builder.if_else(cond) as (then, otherwise):
+        with then:
+            for cp, value in tiles:
+                builder.store(builder.add(builder.load(cp, align=4), value), cp, align=4)
+        with otherwise:
+            for cp, value in tiles:
+                builder.store(value, cp, align=4)
+
+
 def _dpbusd_generic(builder, acc, a, b):
     """vpdpbusd's arithmetic in plain IR: acc + sum of the 4 u8 x s8 products per lane.
 
@@ -106,12 +119,12 @@ def make_broadcast_microkernel(mr: int, n_cb: int, op: str):
 
     @intrinsic
     def micro(typingctx, a_rows, a_off, lda, b_pack, b_off, b_pstride, n_groups, c_arr, c_off,
-              ldc):
+              ldc, add_c):
         sig = types.void(a_rows, a_off, lda, b_pack, b_off, b_pstride, n_groups, c_arr, c_off,
-                         ldc)
+                         ldc, add_c)
 
         def codegen(context, builder, signature, args):
-            a_ary, a_off_v, lda_v, b_ary, b_off_v, b_ps_v, n_v, c_ary, c_off_v, ldc_v = args
+            a_ary, a_off_v, lda_v, b_ary, b_off_v, b_ps_v, n_v, c_ary, c_off_v, ldc_v, add_v = args
             a_ptr = context.make_array(signature.args[0])(context, builder, a_ary).data
             b_ptr = context.make_array(signature.args[3])(context, builder, b_ary).data
             c_ptr = context.make_array(signature.args[7])(context, builder, c_ary).data
@@ -145,14 +158,14 @@ def make_broadcast_microkernel(mr: int, n_cb: int, op: str):
                         slot = accs[r, cb]
                         builder.store(step(builder.load(slot), av, bvec[cb]), slot)
             c_base = builder.gep(builder.bitcast(c_ptr, I32.as_pointer()), [c_off_v])
+            tiles = []
             for r in range(mr):
                 row = builder.gep(c_base, [builder.mul(ldc_v, ir.Constant(I64, r))])
                 for cb in range(n_cb):
                     cp = builder.bitcast(builder.gep(row, [ir.Constant(I64, cb * 8)]),
                                          V8I32.as_pointer())
-                    total = builder.add(builder.load(cp, align=4),
-                                        widen(builder.load(accs[r, cb])))
-                    builder.store(total, cp, align=4)
+                    tiles.append((cp, widen(builder.load(accs[r, cb]))))
+            store_block(builder, tiles, add_v)
             return context.get_dummy_value()
 
         return sig, codegen

@@ -28,7 +28,7 @@ from fpxint_sim.kernels.packed_operands import (
     value_range,
     vnni_exact_matmul,
 )
-from fpxint_sim.kernels.threads import numba_threads, threads_for_job
+from fpxint_sim.kernels.threads import threads_for_job
 
 
 def gemm(a, b, *, acc_bits: int = 32, overflow: str = "wrap",
@@ -94,8 +94,7 @@ def wrapped_matmul(a: np.ndarray, b, acc_bits: int, *, impl: str = "auto",
                                         packed.panels.size,
                                         nb.get_num_threads() if threads is None else threads)
             kernel = vnni_exact_matmul if path == "vnni" else avx2_exact_matmul
-            with numba_threads(n_threads):
-                res = kernel(np.ascontiguousarray(a), packed, n_threads, acc_bits)
+            res = kernel(np.ascontiguousarray(a), packed, n_threads, acc_bits)
             if res is not None:
                 return res
     out = portable.exact_gemm(np.ascontiguousarray(a), np.ascontiguousarray(b_raw))

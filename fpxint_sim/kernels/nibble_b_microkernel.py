@@ -27,6 +27,7 @@ from fpxint_sim.kernels.broadcast_microkernel import (
     _broadcast_dword,
     _byte_ptr,
     _step_fn,
+    store_block,
 )
 
 V16I16 = ir.VectorType(ir.IntType(16), 16)
@@ -49,12 +50,12 @@ def make_nibble_b_microkernel(mr: int):
 
     @intrinsic
     def micro(typingctx, a_rows, a_off, lda, b_pack, b_off, b_pstride, n_groups, c_arr, c_off,
-              ldc):
+              ldc, add_c):
         sig = types.void(a_rows, a_off, lda, b_pack, b_off, b_pstride, n_groups, c_arr, c_off,
-                         ldc)
+                         ldc, add_c)
 
         def codegen(context, builder, signature, args):
-            a_ary, a_off_v, lda_v, b_ary, b_off_v, b_ps_v, n_v, c_ary, c_off_v, ldc_v = args
+            a_ary, a_off_v, lda_v, b_ary, b_off_v, b_ps_v, n_v, c_ary, c_off_v, ldc_v, add_v = args
             a_ptr = context.make_array(signature.args[0])(context, builder, a_ary).data
             b_ptr = context.make_array(signature.args[3])(context, builder, b_ary).data
             c_ptr = context.make_array(signature.args[7])(context, builder, c_ary).data
@@ -85,13 +86,14 @@ def make_nibble_b_microkernel(mr: int):
                         slot = accs[r, cb]
                         builder.store(step(builder.load(slot), bvec[cb], av), slot)
             c_base = builder.gep(builder.bitcast(c_ptr, I32.as_pointer()), [c_off_v])
+            tiles = []
             for r in range(mr):
                 row = builder.gep(c_base, [builder.mul(ldc_v, ir.Constant(I64, r))])
                 for cb in range(4):
                     cp = builder.bitcast(builder.gep(row, [ir.Constant(I64, cb * 8)]),
                                          V8I32.as_pointer())
-                    total = builder.add(builder.load(cp, align=4), builder.load(accs[r, cb]))
-                    builder.store(total, cp, align=4)
+                    tiles.append((cp, builder.load(accs[r, cb])))
+            store_block(builder, tiles, add_v)
             return context.get_dummy_value()
 
         return sig, codegen

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numba as nb
 import numpy as np
 
 from fpxint_sim.kernels import a_rows, b_panels
 from fpxint_sim.kernels import broadcast_gemm as bg
 from fpxint_sim.kernels.accumulator import acc_dtype
+from fpxint_sim.kernels.threads import set_job_threads
 
 INT16_MAX = 32767
 INT16_MIN_ROWS = 16  # from this many rows of 8-bit A, the AVX2 path widens to int16
@@ -200,9 +202,11 @@ def _run(kind: int, rows: np.ndarray, n_groups: int, panels: np.ndarray, b_shape
     out = np.empty((m_rows, n_cols), dtype=np.int64 if several else acc_dtype(acc_bits))
     changed = 0
     if m_rows and n_cols:
+        previous = set_job_threads(max(1, min(threads, nb.config.NUMBA_NUM_THREADS)))
         changed = bg.packed_gemm(kind, bg.panels_per_call(kind), bg.block_rows(kind),
                                  bg.a_word_bytes(kind), bg.b_word_bytes(kind), rows,
                                  panels.view(np.int8), n_groups,
                                  kc_groups, g_step, nc_panels, row_sums, col_sums, a_shift,
                                  b_shift, k_depth, acc_bits, out)
+        set_job_threads(previous)
     return out.astype(acc_dtype(acc_bits), copy=False), int(changed)

@@ -25,6 +25,7 @@ from fpxint_sim.kernels.broadcast_microkernel import (
     V16I16,
     _byte_ptr,
     _declare,
+    store_block,
 )
 
 V4I64 = ir.VectorType(I64, 4)
@@ -46,12 +47,12 @@ def make_sxb_microkernel(mr: int):
 
     @intrinsic
     def micro(typingctx, a_rows, a_off, lda, b_pack, b_off, b_pstride, n_groups, c_arr, c_off,
-              ldc):
+              ldc, add_c):
         sig = types.void(a_rows, a_off, lda, b_pack, b_off, b_pstride, n_groups, c_arr, c_off,
-                         ldc)
+                         ldc, add_c)
 
         def codegen(context, builder, signature, args):
-            a_ary, a_off_v, lda_v, b_ary, b_off_v, _, n_v, c_ary, c_off_v, ldc_v = args
+            a_ary, a_off_v, lda_v, b_ary, b_off_v, _, n_v, c_ary, c_off_v, ldc_v, add_v = args
             a_ptr = context.make_array(signature.args[0])(context, builder, a_ary).data
             b_ptr = context.make_array(signature.args[3])(context, builder, b_ary).data
             c_ptr = context.make_array(signature.args[7])(context, builder, c_ary).data
@@ -85,6 +86,7 @@ def make_sxb_microkernel(mr: int):
                         builder.store(builder.add(builder.load(slot), prod), slot)
             c_base = builder.gep(builder.bitcast(c_ptr, I32.as_pointer()), [c_off_v])
             in_order = ir.Constant(V8I32, [0, 1, 4, 5, 2, 3, 6, 7])  # phaddd's lanes -> columns
+            tiles = []
             for r in range(mr):
                 row = builder.gep(c_base, [builder.mul(ldc_v, ir.Constant(I64, r))])
                 for h in range(2):  # columns 8h .. 8h + 7
@@ -93,7 +95,8 @@ def make_sxb_microkernel(mr: int):
                     cols = builder.shuffle_vector(pairs, ir.Constant(V8I32, None), in_order)
                     cp = builder.bitcast(builder.gep(row, [ir.Constant(I64, 8 * h)]),
                                          V8I32.as_pointer())
-                    builder.store(builder.add(builder.load(cp, align=4), cols), cp, align=4)
+                    tiles.append((cp, cols))
+            store_block(builder, tiles, add_v)
             return context.get_dummy_value()
 
         return sig, codegen
