@@ -1,6 +1,7 @@
 """Speed of the exact integer GEMM kernels next to numpy, torch, fbgemm and ONNX Runtime.
 
-Run by hand (not a test):  python benchmarks/bench_kernels.py [--threads 1 2] [--repeats 7]
+Run by hand (not a test):
+    python benchmarks/bench_kernels.py [--threads 1 2] [--repeats 7] [--rounds 3]
 Prints GMAC/s (best of --repeats; the machine may be shared, so best-of is the fair number),
 with the machine, versions, command and load average. The emulator is timed on both exact
 fast paths: "vnni" (AVX512-VNNI vpdpbusd, what impl="auto" picks when present) and "avx2"
@@ -155,6 +156,20 @@ def _subprocess_json(flag_args, env_extra):
                                      text=True).stdout)
 
 
+def best_of_rounds(args):
+    """run_speed `--rounds` times; each cell keeps its best GMAC/s. On a shared host the
+    libraries are timed minutes apart, so one neighbour's burst must not decide a ratio."""
+    rows, peaks = run_speed(args)
+    for _ in range(args.rounds - 1):
+        more_rows, more_peaks = run_speed(args)
+        for r, m in zip(rows, more_rows):
+            for key, value in m.items():
+                if isinstance(value, float) and value == value and not value <= r[key]:
+                    r[key] = value
+        peaks = {k: max(v, more_peaks[k]) for k, v in peaks.items()}
+    return rows, peaks
+
+
 def run_speed(args):
     import numba
     import torch
@@ -211,7 +226,8 @@ def print_table(rows, peaks, args):
           f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"# python {platform.python_version()} numpy {np.__version__} numba {numba.__version__}"
           f" llvmlite {llvmlite.__version__} torch {torch.__version__}")
-    print(f"# GMAC/s, best of {args.repeats}. vnni_* / avx2_* = fpxint_sim gemm on that path "
+    print(f"# GMAC/s, best of {args.repeats} calls in each of {args.rounds} rounds. "
+          "vnni_* / avx2_* = fpxint_sim gemm on that path "
           "(prepacked B, wrap 32, int32 out); avx2_* built for AVX2 only (NUMBA_CPU_NAME=znver3, "
           "no AVX-512: a Zen 3's code); fbgemm = torch qlinear (u8 out), default ISA and "
           "FBGEMM_ENABLE_INSTRUCTIONS=AVX2")
@@ -261,6 +277,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--repeats", type=int, default=7)
+    p.add_argument("--rounds", type=int, default=1,
+                   help="repeat the whole measurement; every cell keeps its best")
     p.add_argument("--fbgemm-only", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--emulator-only", choices=["avx2", "vnni"], help=argparse.SUPPRESS)
     p.add_argument("--agreement", action="store_true",
@@ -273,7 +291,7 @@ def main():
     elif args.agreement:
         run_agreement()
     else:
-        print_table(*run_speed(args), args)
+        print_table(*best_of_rounds(args), args)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,9 @@ Three kinds share this driver (docs/accumulators.md, "Fast paths"):
   lanes widened into C every `g_step` words (g_step * 30 * max|B'| <= 32767).
 - SXB: A (int16, 4 K per 8-byte word) times B' (s8 panels sign-extended in registers), for few
   rows of 8-bit A on AVX2, where streaming B bounds the speed (sxb_microkernel).
-- VNNI_NIB: A (s8) times 4-bit B kept two per byte until it is in registers, for few rows on
-  VNNI: half the bytes of B to stream (nibble_b_microkernel).
+- VNNI_NIB / AVX2_NIB: A (s8) times 4-bit B kept two per byte until it is in registers, for
+  few rows: half the bytes of B to stream (nibble_b_microkernel; AVX2 lanes are int16 and
+  widened every g_step words, g_step * 30 * max|A| <= 32767).
 
 A B = A'B' + b_shift rowsum(A') - a_shift colsum(B') - K a_shift b_shift, in int64. A C value
 summed over a super-chunk of SUPER_GROUPS words has |A'B'| <= 16384 * 130560 < 2**31 (4 u8 x
@@ -28,7 +29,7 @@ from fpxint_sim.kernels.cpu_features import host_has_32_vector_registers
 from fpxint_sim.kernels.nibble_b_microkernel import NIBBLE_GROUP_BYTES, make_nibble_b_microkernel
 from fpxint_sim.kernels.sxb_microkernel import make_sxb_microkernel
 
-VNNI, INT16, NIBBLE, SXB, VNNI_NIB = 0, 1, 2, 3, 4  # kinds
+VNNI, INT16, NIBBLE, SXB, VNNI_NIB, AVX2_NIB = 0, 1, 2, 3, 4, 5  # kinds
 MR = 6  # register-block rows (SXB: SXB_MR)
 SXB_MR = 2
 # AVX2 blocks: 6 x 32 (24 accumulators) with the 32 registers of AVX-512VL, else 6 x 16 (12
@@ -48,7 +49,11 @@ _w1, _w2, _w3, _w4, _w5, _w6 = (make_broadcast_microkernel(r, _AVX2_CB, "pmaddwd
 _u1, _u2, _u3, _u4, _u5, _u6 = (make_broadcast_microkernel(r, _AVX2_CB, "pmaddubsw")
                                 for r in range(1, 7))
 _s1, _s2 = make_sxb_microkernel(1), make_sxb_microkernel(2)
-_q1, _q2, _q3, _q4, _q5, _q6 = (make_nibble_b_microkernel(r) for r in range(1, 7))
+_q1, _q2, _q3, _q4, _q5, _q6 = (make_nibble_b_microkernel(r, 2, "vpdpbusd")
+                                for r in range(1, 7))
+AVX2_NIB_MR = 4  # 8 (or 16) int16 accumulators, the unpacked B and the nibble mask
+_h1, _h2, _h3, _h4 = (make_nibble_b_microkernel(r, _AVX2_CB // 2, "pmaddubsw")
+                      for r in range(1, AVX2_NIB_MR + 1))
 
 
 def panels_per_call(kind: int) -> int:
@@ -58,7 +63,7 @@ def panels_per_call(kind: int) -> int:
 
 def block_rows(kind: int) -> int:
     """Rows of one register block."""
-    return SXB_MR if kind == SXB else MR
+    return SXB_MR if kind == SXB else AVX2_NIB_MR if kind == AVX2_NIB else MR
 
 
 def a_word_bytes(kind: int) -> int:
@@ -68,7 +73,7 @@ def a_word_bytes(kind: int) -> int:
 
 def b_word_bytes(kind: int) -> int:
     """Bytes of one panel per K-word: 64 (16 columns of 4 bytes), 32 for nibble panels."""
-    return NIBBLE_GROUP_BYTES if kind == VNNI_NIB else NR * 4
+    return NIBBLE_GROUP_BYTES if kind in (VNNI_NIB, AVX2_NIB) else NR * 4
 
 
 @nb.njit(cache=True, nogil=True)
@@ -101,6 +106,15 @@ def _micro(kind, rows, a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c):
             _q2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
         else:
             _q1(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
+    elif kind == AVX2_NIB:
+        if rows == 4:
+            _h4(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
+        elif rows == 3:
+            _h3(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
+        elif rows == 2:
+            _h2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
+        else:
+            _h1(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)
     elif kind == SXB:
         if rows == 2:
             _s2(a, a_off, lda, b, b_off, b_ps, n, c, c_off, ldc, add_c)

@@ -1,4 +1,4 @@
-"""VNNI micro-kernel for INT4 weights stored two per byte: half the bytes of B to stream.
+"""Micro-kernels for INT4 weights stored two per byte: half the bytes of B to stream.
 
 When a job is bound by streaming B (few rows of A), 4-bit B halves the traffic if it stays
 packed until it is in registers. A nibble panel holds, per K-group of 4, the 16 columns'
@@ -6,12 +6,16 @@ packed until it is in registers. A nibble panel holds, per K-group of 4, the 16 
 32 + j (columns 8..15), values as stored u4 = B + b_shift in [0, 15]. One load, an AND and a
 shift-and-AND unpack them into the two 8-column blocks of u8.
 
-vpdpbusd takes its unsigned bytes from the first source, so here B (u4 as u8) is the unsigned
-operand and A, broadcast per row, the signed one (A must fit s8): each lane adds
-sum_t (B + b_shift) A exactly, and the driver subtracts b_shift * rowsum(A)
-(docs/accumulators.md, "VNNI with 4-bit B"). One call multiplies `mr` rows of A (s8, row r
-at byte a_off + r * lda, K padded to a multiple of 4) by two panels (32 columns, the second
-`b_pstride` bytes after the first) over `n_groups` K-groups and adds into C (int32).
+vpdpbusd and vpmaddubsw take their unsigned bytes from the first source, so here B (u4 as
+u8) is the unsigned operand and A, broadcast per row, the signed one (A must fit s8); the
+driver subtracts b_shift * rowsum(A) (docs/accumulators.md, "4-bit B two per byte").
+- "vpdpbusd" (VNNI): each int32 lane adds sum_t (B + b_shift) A exactly.
+- "pmaddubsw" (AVX2): int16 lanes add pair sums |(B0 + s) A0 + (B1 + s) A1| <= 30 max|A|,
+  so the caller keeps n_groups * 30 * max|A| <= 32767; the lanes are widened (vpmaddwd by
+  1) into C at the end of the call.
+One call multiplies `mr` rows of A (s8, row r at byte a_off + r * lda, K padded to a multiple
+of 4) by `n_panels` panels (16 columns each, `b_pstride` bytes apart) over `n_groups`
+K-groups and writes or adds into C (int32).
 """
 
 from llvmlite import ir
@@ -27,6 +31,7 @@ from fpxint_sim.kernels.broadcast_microkernel import (
     _broadcast_dword,
     _byte_ptr,
     _step_fn,
+    _widen_fn,
     store_block,
 )
 
@@ -44,9 +49,10 @@ def _unpack(builder, packed):
     return builder.bitcast(lo, V8I32), builder.bitcast(hi, V8I32)
 
 
-def make_nibble_b_microkernel(mr: int):
-    """Build the intrinsic for an mr x 32 block (mr * 4 accumulators, mr <= 6)."""
-    assert 1 <= mr <= 6
+def make_nibble_b_microkernel(mr: int, n_panels: int, op: str):
+    """Build the intrinsic for an mr x (16 * n_panels) block (mr * 2 * n_panels accumulators)."""
+    assert 1 <= mr <= 6 and n_panels in (1, 2) and op in ("vpdpbusd", "pmaddubsw")
+    n_cb = 2 * n_panels
 
     @intrinsic
     def micro(typingctx, a_rows, a_off, lda, b_pack, b_off, b_pstride, n_groups, c_arr, c_off,
@@ -59,12 +65,14 @@ def make_nibble_b_microkernel(mr: int):
             a_ptr = context.make_array(signature.args[0])(context, builder, a_ary).data
             b_ptr = context.make_array(signature.args[3])(context, builder, b_ary).data
             c_ptr = context.make_array(signature.args[7])(context, builder, c_ary).data
-            step = _step_fn(builder, "vpdpbusd")
-            zero = ir.Constant(V8I32, [0] * 8)
+            step = _step_fn(builder, op)
+            widen = _widen_fn(builder, op)
+            acc_type = V16I16 if op == "pmaddubsw" else V8I32
+            zero = ir.Constant(acc_type, [0] * acc_type.count)
             accs = {}
             for r in range(mr):
-                for cb in range(4):
-                    slot = cgutils.alloca_once(builder, V8I32)
+                for cb in range(n_cb):
+                    slot = cgutils.alloca_once(builder, acc_type)
                     builder.store(zero, slot)
                     accs[r, cb] = slot
             a_base = _byte_ptr(builder, a_ptr, a_off_v)
@@ -75,24 +83,24 @@ def make_nibble_b_microkernel(mr: int):
                 g = loop.index
                 b_g = builder.gep(b_base, [builder.mul(g, ir.Constant(I64, NIBBLE_GROUP_BYTES))])
                 bvec = []
-                for panel in range(2):
+                for panel in range(n_panels):
                     bp = builder.gep(b_g, [builder.mul(b_ps_v, ir.Constant(I64, panel))])
                     packed = builder.load(builder.bitcast(bp, V32I8.as_pointer()), align=1)
                     bvec.extend(_unpack(builder, packed))
                 a_col = builder.mul(g, ir.Constant(I64, 4))
                 for r in range(mr):
                     av = _broadcast_dword(builder, builder.gep(a_rows[r], [a_col]))
-                    for cb in range(4):
+                    for cb in range(n_cb):
                         slot = accs[r, cb]
                         builder.store(step(builder.load(slot), bvec[cb], av), slot)
             c_base = builder.gep(builder.bitcast(c_ptr, I32.as_pointer()), [c_off_v])
             tiles = []
             for r in range(mr):
                 row = builder.gep(c_base, [builder.mul(ldc_v, ir.Constant(I64, r))])
-                for cb in range(4):
+                for cb in range(n_cb):
                     cp = builder.bitcast(builder.gep(row, [ir.Constant(I64, cb * 8)]),
                                          V8I32.as_pointer())
-                    tiles.append((cp, builder.load(accs[r, cb])))
+                    tiles.append((cp, widen(builder.load(accs[r, cb]))))
             store_block(builder, tiles, add_v)
             return context.get_dummy_value()
 

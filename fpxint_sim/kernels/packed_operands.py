@@ -104,7 +104,7 @@ def vnni_exact_matmul(a: np.ndarray, pb: PackedB, threads: int,
     B and A in [-128, 127], the job streams B's nibble panels (half the bytes).
     """
     if a.shape[0] <= NIBBLE_B_MAX_ROWS:
-        res = _vnni_nibble_b(a, pb, threads, acc_bits)
+        res = _nibble_b(bg.VNNI_NIB, a, pb, threads, acc_bits)
         if res is not None:
             return res
     if a.dtype.itemsize == 1:
@@ -120,24 +120,31 @@ def vnni_exact_matmul(a: np.ndarray, pb: PackedB, threads: int,
                 pb.col_sums, a_shift, pb.shift, threads, acc_bits)
 
 
-def _vnni_nibble_b(a: np.ndarray, pb: PackedB, threads: int, acc_bits: int):
-    """A @ B with B's nibble panels (kind VNNI_NIB), or None when B or A does not fit."""
+def _nibble_b(kind: int, a: np.ndarray, pb: PackedB, threads: int, acc_bits: int,
+              lo_hi: tuple[int, int] | None = None):
+    """A @ B with B's nibble panels (VNNI_NIB or AVX2_NIB), or None when B or A does not fit
+    (B beyond 4 bits, A beyond s8)."""
     nib = pb.nibble_panels()
     if nib is None:
         return None
-    if a.dtype != np.int8:
-        lo, hi = a_rows.int_range(a)
-        if lo < -128 or hi > 127:
-            return None
-        a = a.astype(np.int8)
+    if lo_hi is None and (kind == bg.AVX2_NIB or a.dtype != np.int8):
+        lo_hi = a_rows.int_range(a)
+    if lo_hi is not None and (lo_hi[0] < -128 or lo_hi[1] > 127):
+        return None
+    a = a.astype(np.int8, copy=False)
+    # AVX2 int16 lanes: each word adds a pair sum of |.| <= 2 * 15 * max|A|
+    g_step = None if kind == bg.VNNI_NIB else max(1, min(
+        INT16_MAX // (30 * max(1, abs(lo_hi[0]), abs(lo_hi[1]))), bg.KC_GROUPS))
+    if g_step is not None and g_step < 32 and a.shape[0] < 4:
+        return None  # 8-bit A, 1-3 rows: widening every few words costs more than it saves
     panels, shift = nib
     scratch = np.empty(a.shape[0], dtype=np.int64)
     rows = a_rows.shifted_rows(a.view(np.uint8), 0, scratch)  # s8 bytes, K padded to words
     # sum (B + shift) A = A B + shift rowsum(A): merge_rows adds b_shift * row_sums[i], so
     # b_shift = -shift takes the shift's term away
     sums = a.sum(axis=1, dtype=np.int64)
-    return _run(bg.VNNI_NIB, rows, (a.shape[1] + 3) // 4, panels, pb.shape, sums, pb.col_sums,
-                0, -shift, threads, acc_bits)
+    return _run(kind, rows, (a.shape[1] + 3) // 4, panels, pb.shape, sums, pb.col_sums, 0,
+                -shift, threads, acc_bits, g_step)
 
 
 def avx2_exact_matmul(a: np.ndarray, pb: PackedB, threads: int,
@@ -155,6 +162,10 @@ def avx2_exact_matmul(a: np.ndarray, pb: PackedB, threads: int,
     if a8 is None:
         return None
     m_rows, k_depth = a.shape
+    if m_rows <= NIBBLE_B_MAX_ROWS:
+        res = _nibble_b(bg.AVX2_NIB, a, pb, threads, acc_bits, (lo, hi))
+        if res is not None:
+            return res
     eight_bit = hi + a_shift > 15
     n_groups = (k_depth + 3) // 4
     if eight_bit and m_rows >= INT16_MIN_ROWS:

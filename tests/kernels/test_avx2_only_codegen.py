@@ -20,10 +20,11 @@ from fpxint_sim.kernels import gemm, prepack_b
 from fpxint_sim.kernels.cpu_features import host_has_32_vector_registers, resolve_impl
 assert resolve_impl("auto") == "avx2" and not host_has_32_vector_registers()
 rng = np.random.default_rng(3)
-cases = [((5, 77), -8, 8), ((5, 77), -128, 128), ((40, 77), -128, 128), ((40, 9), 0, 256)]
-for (m, k), lo, hi in cases:  # INT4 nibbles, 8-bit nibble split (few rows), int16 (many)
+cases = [((5, 77), -8, 8, 128), ((5, 77), -128, 128, 128), ((40, 77), -128, 128, 128),
+         ((40, 9), 0, 256, 128), ((3, 77), -8, 8, 8), ((5, 77), -128, 128, 8)]
+for (m, k), lo, hi, b_hi in cases:  # NIBBLE, SXB, INT16 (two), 4-bit B two per byte (two)
     a = rng.integers(lo, hi, (m, k)).astype(np.int16)
-    b = rng.integers(-128, 128, (k, 45)).astype(np.int8)
+    b = rng.integers(-b_hi, b_hi, (k, 45)).astype(np.int8)
     for bits in (20, 64):
         acc, ev = gemm(a, prepack_b(b), acc_bits=bits)
         exact = a.astype(np.int64) @ b.astype(np.int64)

@@ -13,7 +13,6 @@ from fpxint_sim.kernels import (
     broadcast_gemm,
     gemm,
     host_has_avx2,
-    host_has_vnni,
     packed_operands,
     prepack_b,
 )
@@ -133,28 +132,39 @@ def nibble_b_operands(draw):
     return a, b
 
 
-@pytest.mark.skipif(not host_has_vnni(), reason="host has no AVX512-VNNI")
+NIBBLE_KIND = {"vnni": broadcast_gemm.VNNI_NIB, "avx2": broadcast_gemm.AVX2_NIB}
+
+
+def takes_nibble_panels(impl, a):
+    """The documented rule: A within s8; on AVX2 also int16 lanes widened at most every 32
+    words (|A| <= 34) or at least 4 rows."""
+    lo, hi = int(a.min()), int(a.max())
+    if lo < -128 or hi > 127:
+        return False
+    return impl == "vnni" or 32767 // (30 * max(1, -lo, hi)) >= 32 or a.shape[0] >= 4
+
+
+@pytest.mark.parametrize("impl", FAST_IMPLS)
 @settings(max_examples=80, deadline=None)
 @given(ops=nibble_b_operands(), acc_bits=st.sampled_from([16, 24, 32, 64]))
-def test_nibble_b_path_equals_modular_int64_matmul(ops, acc_bits):
+def test_nibble_b_path_equals_modular_int64_matmul(impl, ops, acc_bits):
     a, b = ops
     with pytest.MonkeyPatch.context() as mp:
-        calls = _spy_kind(mp, broadcast_gemm.VNNI_NIB)
-        acc, events = gemm(a, b, acc_bits=acc_bits, impl="vnni")
+        calls = _spy_kind(mp, NIBBLE_KIND[impl])
+        acc, events = gemm(a, b, acc_bits=acc_bits, impl=impl)
     ref, n_over = wrap_reference(a, b, acc_bits)
     np.testing.assert_array_equal(acc, ref)
     assert events.overflow == n_over
-    fits_s8 = a.size == 0 or (int(a.min()) >= -128 and int(a.max()) <= 127)
-    assert bool(calls) == fits_s8  # A beyond s8 (uint8 > 127) takes the int8 panels
+    assert bool(calls) == takes_nibble_panels(impl, a)
 
 
-@pytest.mark.skipif(not host_has_vnni(), reason="host has no AVX512-VNNI")
-def test_nibble_b_path_across_super_chunks(monkeypatch):
+@pytest.mark.parametrize("impl", FAST_IMPLS)
+def test_nibble_b_path_across_super_chunks(monkeypatch, impl):
     """K = 70001 (three super-chunks): nibble panel offsets and the shift correction hold."""
     rng = np.random.default_rng(11)
-    a = rng.choice([-128, 127, 5], size=(3, 70001)).astype(np.int8)
+    a = rng.choice([-128, 127, 5], size=(4, 70001)).astype(np.int8)
     b = rng.choice([-8, 7, 0], size=(70001, 19)).astype(np.int8)
-    calls = _spy_kind(monkeypatch, broadcast_gemm.VNNI_NIB)
-    acc, _ = gemm(a, b, acc_bits=64, impl="vnni")
+    calls = _spy_kind(monkeypatch, NIBBLE_KIND[impl])
+    acc, _ = gemm(a, b, acc_bits=64, impl=impl)
     np.testing.assert_array_equal(acc, a.astype(np.int64) @ b.astype(np.int64))
     assert calls
