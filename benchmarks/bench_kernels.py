@@ -2,14 +2,16 @@
 
 Run by hand (not a test):
     python benchmarks/bench_kernels.py [--threads 1 2] [--repeats 7] [--rounds 3]
-Prints GMAC/s (best of --repeats; the machine may be shared, so best-of is the fair number),
-with the machine, versions, command and load average. The emulator is timed on both exact
-fast paths: "vnni" (AVX512-VNNI vpdpbusd, what impl="auto" picks when present) and "avx2"
-built as for a Zen 3 (a subprocess with NUMBA_CPU_NAME=znver3 and no AVX-512 feature, so
-LLVM cannot use AVX-512 registers or fuse into vpdpwssd). fbgemm is timed twice: with its
-default ISA (AVX512-VNNI when present: exact vpdpbusd) and forced to AVX2 (vpmaddubsw, what
-a Zen 3 runs) in a subprocess, because FBGEMM_ENABLE_INSTRUCTIONS is read once per process.
-Ratios compare like with like: vnni with fbgemm's default, avx2 with fbgemm's AVX2 path.
+Prints GMAC/s (best of --repeats calls; best over --rounds rounds: the machine may be shared,
+so best-of is the fair number), with the machine, versions, command and load average.
+
+Every contender runs in its own process with its library's default thread pool behaviour
+(no OMP_WAIT_POLICY override), so no pool spins against another's. The emulator is timed on
+both exact fast paths: "vnni" (AVX512-VNNI vpdpbusd, what impl="auto" picks when present) and
+"avx2" built as for a Zen 3 (NUMBA_CPU_NAME=znver3 and no AVX-512 feature, so LLVM can use
+neither AVX-512 registers nor vpdpwssd). fbgemm is timed with its default ISA (AVX512-VNNI
+when present: exact vpdpbusd) and forced to AVX2 (vpmaddubsw, what a Zen 3 runs). Ratios
+compare like with like: vnni with fbgemm's default, avx2 with fbgemm's AVX2 path.
 `--agreement` prints how often fbgemm's AVX2 outputs equal exact integer math.
 """
 
@@ -26,10 +28,6 @@ import warnings
 from functools import partial
 
 import numpy as np
-
-# Sleeping (not spinning) idle threads: the host is shared and has 2 cores, so spinning pools of
-# torch, Numba and ONNX Runtime would steal each other's cores in the 2-thread runs.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 SHAPES = [(256, 256, 256), (1024, 1024, 1024), (64, 4608, 512), (1, 4096, 4096)]
 
@@ -64,7 +62,7 @@ def fbgemm_linear(a, b):
     return lambda: lin(xq)
 
 
-def time_fbgemm(shapes, threads, repeats):
+def time_fbgemm(shapes, threads, repeats, column):
     import torch
 
     warnings.filterwarnings("ignore")
@@ -72,7 +70,28 @@ def time_fbgemm(shapes, threads, repeats):
     for t in threads:
         torch.set_num_threads(t)
         for m, k, n in shapes:
-            out[f"{t},{m},{k},{n}"] = best_seconds(fbgemm_linear(*operands(m, k, n)), repeats)
+            sec = best_seconds(fbgemm_linear(*operands(m, k, n)), repeats)
+            out[f"{t},{m},{k},{n},{column}"] = m * k * n / 1e9 / sec
+    return out
+
+
+def time_references(shapes, threads, repeats):
+    """numpy and torch int32 matmul, and ONNX Runtime MatMulInteger (u8 x s8 -> int32)."""
+    import torch
+
+    out = {}
+    for t in threads:
+        torch.set_num_threads(t)
+        for m, k, n in shapes:
+            a, b = operands(m, k, n)
+            g, key = m * k * n / 1e9, f"{t},{m},{k},{n}"
+            a32, b32 = a.astype(np.int32), b.astype(np.int32)
+            out[f"{key},numpy_i32"] = g / best_seconds(partial(np.matmul, a32, b32), repeats, 1.0)
+            ta, tb = torch.from_numpy(a32), torch.from_numpy(b32)
+            out[f"{key},torch_i32"] = g / best_seconds(partial(torch.matmul, ta, tb), repeats,
+                                                       1.0)
+            ort_fn = ort_matmul_integer(a, b, t)
+            out[f"{key},ort_mmi"] = g / best_seconds(ort_fn, repeats) if ort_fn else float("nan")
     return out
 
 
@@ -92,7 +111,6 @@ def ort_matmul_integer(a, b, threads):
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
-    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     sess = ort.InferenceSession(onnx._serialize(model) if hasattr(onnx, "_serialize")
                                 else model.SerializeToString(), opts,
                                 providers=["CPUExecutionProvider"])
@@ -106,7 +124,7 @@ def time_emulator(shapes, threads, repeats, impl):
 
     from fpxint_sim.kernels import gemm, prepack_b
 
-    out = {"peak": register_block_peak(impl)}
+    out = {f"peak,{impl}": register_block_peak(impl)}
     for t in threads:
         numba.set_num_threads(t)
         for m, k, n in shapes:
@@ -117,7 +135,7 @@ def time_emulator(shapes, threads, repeats, impl):
             g = m * k * n / 1e9
             for bits, (x, w) in (("int8", (a, prepack_b(b))), ("int4", (a4, prepack_b(b4)))):
                 sec = best_seconds(partial(gemm, x, w, impl=impl), repeats)
-                out[f"{t},{m},{k},{n},{bits}"] = g / sec
+                out[f"{t},{m},{k},{n},{impl}_{bits}"] = g / sec
     return out
 
 
@@ -149,70 +167,54 @@ def register_block_peak(impl: str) -> float:
     return 6 * cols * n * k_per_word * reps / best / 1e9
 
 
-def _subprocess_json(flag_args, env_extra):
-    cmd = [sys.executable, __file__, *flag_args]
-    env = dict(os.environ, **env_extra)
-    return json.loads(subprocess.run(cmd, env=env, check=True, capture_output=True,
-                                     text=True).stdout)
+CONTENDERS = {  # name: (extra environment, needs VNNI)
+    "vnni": ({}, True),
+    "avx2": (None, False),  # avx2_only_environment(): a Zen 3's build
+    "fbgemm_def": ({}, False),
+    "fbgemm_avx2": ({"FBGEMM_ENABLE_INSTRUCTIONS": "AVX2"}, False),
+    "references": ({}, False),
+}
 
 
-def best_of_rounds(args):
-    """run_speed `--rounds` times; each cell keeps its best GMAC/s. On a shared host the
-    libraries are timed minutes apart, so one neighbour's burst must not decide a ratio."""
-    rows, peaks = run_speed(args)
-    for _ in range(args.rounds - 1):
-        more_rows, more_peaks = run_speed(args)
-        for r, m in zip(rows, more_rows):
-            for key, value in m.items():
-                if isinstance(value, float) and value == value and not value <= r[key]:
-                    r[key] = value
-        peaks = {k: max(v, more_peaks[k]) for k, v in peaks.items()}
-    return rows, peaks
+def measure(name, shapes, threads, repeats):
+    """One contender's GMAC/s, keyed 'threads,m,k,n,column' (run in its own process)."""
+    if name in ("vnni", "avx2"):
+        return time_emulator(shapes, threads, repeats, name)
+    if name.startswith("fbgemm"):
+        return time_fbgemm(shapes, threads, repeats, name)
+    return time_references(shapes, threads, repeats)
 
 
-def run_speed(args):
-    import numba
-    import torch
-
+def run_round(args):
     from fpxint_sim.kernels import host_has_vnni
     from fpxint_sim.kernels.cpu_features import avx2_only_environment
 
-    warnings.filterwarnings("ignore")
-    common = ["--repeats", str(args.repeats), "--threads", *map(str, args.threads)]
-    fb_avx2 = _subprocess_json(["--fbgemm-only", *common],
-                               {"FBGEMM_ENABLE_INSTRUCTIONS": "AVX2"})
-    # the AVX2 path as a Zen 3 builds it: no AVX-512 instruction, 16 vector registers
-    emu_avx2 = _subprocess_json(["--emulator-only", "avx2", *common], avx2_only_environment())
-    emu_vnni = (time_emulator(SHAPES, args.threads, args.repeats, "vnni")
-                if host_has_vnni() else {})
-    fb_default = time_fbgemm(SHAPES, args.threads, args.repeats)
-    rows = []
-    for t in args.threads:
-        numba.set_num_threads(t)
-        torch.set_num_threads(t)
-        for m, k, n in SHAPES:
-            a, b = operands(m, k, n)
-            g = m * k * n / 1e9
-            key = f"{t},{m},{k},{n}"
-            r = {"threads": t, "shape": f"{m}x{k}x{n}"}
-            for bits in ("int8", "int4"):
-                r[f"vnni_{bits}"] = emu_vnni.get(f"{key},{bits}", float("nan"))
-                r[f"avx2_{bits}"] = emu_avx2[f"{key},{bits}"]
-            a32, b32 = a.astype(np.int32), b.astype(np.int32)
-            r["numpy_i32"] = g / best_seconds(partial(np.matmul, a32, b32), args.repeats, 1.0)
-            ta, tb = torch.from_numpy(a32), torch.from_numpy(b32)
-            r["torch_i32"] = g / best_seconds(partial(torch.matmul, ta, tb), args.repeats, 1.0)
-            r["fbgemm_def"] = g / fb_default[key]
-            r["fbgemm_avx2"] = g / fb_avx2[key]
-            ort_fn = ort_matmul_integer(a, b, t)
-            r["ort_mmi"] = g / best_seconds(ort_fn, args.repeats) if ort_fn else float("nan")
-            rows.append(r)
-            print(json.dumps(r), file=sys.stderr)
-    peaks = {"vnni": emu_vnni.get("peak", float("nan")), "avx2": emu_avx2["peak"]}
-    return rows, peaks
+    cells = {}
+    for name, (env, needs_vnni) in CONTENDERS.items():
+        if needs_vnni and not host_has_vnni():
+            continue
+        env = avx2_only_environment() if env is None else env
+        cmd = [sys.executable, __file__, "--measure", name, "--repeats", str(args.repeats),
+               "--threads", *map(str, args.threads)]
+        run = subprocess.run(cmd, env=dict(os.environ, **env), check=True, capture_output=True,
+                             text=True)
+        cells.update(json.loads(run.stdout))
+        print(f"{name}: done", file=sys.stderr)
+    return cells
 
 
-def print_table(rows, peaks, args):
+def best_of_rounds(args):
+    """run_round `--rounds` times; each cell keeps its best GMAC/s. On a shared host the
+    contenders are timed minutes apart, so one neighbour's burst must not decide a ratio."""
+    best = {}
+    for _ in range(args.rounds):
+        for key, value in run_round(args).items():
+            if value == value and not value <= best.get(key, float("-inf")):
+                best[key] = value
+    return best
+
+
+def print_table(cells, args):
     import llvmlite
     import llvmlite.binding as llvm
     import numba
@@ -226,13 +228,15 @@ def print_table(rows, peaks, args):
           f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"# python {platform.python_version()} numpy {np.__version__} numba {numba.__version__}"
           f" llvmlite {llvmlite.__version__} torch {torch.__version__}")
-    print(f"# GMAC/s, best of {args.repeats} calls in each of {args.rounds} rounds. "
-          "vnni_* / avx2_* = fpxint_sim gemm on that path "
-          "(prepacked B, wrap 32, int32 out); avx2_* built for AVX2 only (NUMBA_CPU_NAME=znver3, "
-          "no AVX-512: a Zen 3's code); fbgemm = torch qlinear (u8 out), default ISA and "
-          "FBGEMM_ENABLE_INSTRUCTIONS=AVX2")
-    print(f"# register-block peak, operands in L1 (1 thread): vnni {peaks['vnni']:.1f}, "
-          f"avx2 (Zen 3 build) {peaks['avx2']:.1f} GMAC/s")
+    print(f"# GMAC/s, best of {args.repeats} calls in each of {args.rounds} rounds, each "
+          "contender in its own process with default thread pools. vnni_* / avx2_* = "
+          "fpxint_sim gemm on that path (prepacked B, wrap 32, int32 out); avx2_* built for "
+          "AVX2 only (NUMBA_CPU_NAME=znver3, no AVX-512: a Zen 3's code); fbgemm = torch "
+          "qlinear (u8 out), default ISA and FBGEMM_ENABLE_INSTRUCTIONS=AVX2")
+    nan = float("nan")
+    print(f"# register-block peak, operands in L1 (1 thread): vnni "
+          f"{cells.get('peak,vnni', nan):.1f}, avx2 (Zen 3 build) "
+          f"{cells.get('peak,avx2', nan):.1f} GMAC/s")
     cols = ["vnni_int8", "vnni_int4", "avx2_int8", "avx2_int4", "numpy_i32", "torch_i32",
             "fbgemm_def", "fbgemm_avx2", "ort_mmi"]
     ratios = [("vnni8/fb_def", "vnni_int8", "fbgemm_def"),
@@ -241,9 +245,11 @@ def print_table(rows, peaks, args):
               ("avx2_4/fb_avx2", "avx2_int4", "fbgemm_avx2")]
     print("| thr | M x K x N | " + " | ".join(cols + [t for t, _, _ in ratios]) + " |")
     print("|---" * (len(cols) + len(ratios) + 2) + "|")
-    for r in rows:
-        vals = [f"{r[c]:.1f}" for c in cols] + [f"{r[e] / r[f]:.2f}" for _, e, f in ratios]
-        print(f"| {r['threads']} | {r['shape']} | " + " | ".join(vals) + " |")
+    for t in args.threads:
+        for m, k, n in SHAPES:
+            r = {c: cells.get(f"{t},{m},{k},{n},{c}", nan) for c in cols}
+            vals = [f"{r[c]:.1f}" for c in cols] + [f"{r[e] / r[f]:.2f}" for _, e, f in ratios]
+            print(f"| {t} | {m}x{k}x{n} | " + " | ".join(vals) + " |")
 
 
 def run_agreement():
@@ -279,19 +285,16 @@ def main():
     p.add_argument("--repeats", type=int, default=7)
     p.add_argument("--rounds", type=int, default=1,
                    help="repeat the whole measurement; every cell keeps its best")
-    p.add_argument("--fbgemm-only", action="store_true", help=argparse.SUPPRESS)
-    p.add_argument("--emulator-only", choices=["avx2", "vnni"], help=argparse.SUPPRESS)
+    p.add_argument("--measure", choices=list(CONTENDERS), help=argparse.SUPPRESS)
     p.add_argument("--agreement", action="store_true",
                    help="fbgemm AVX2 vs exact integer agreement (set FBGEMM_ENABLE_INSTRUCTIONS)")
     args = p.parse_args()
-    if args.fbgemm_only:
-        print(json.dumps(time_fbgemm(SHAPES, args.threads, args.repeats)))
-    elif args.emulator_only:
-        print(json.dumps(time_emulator(SHAPES, args.threads, args.repeats, args.emulator_only)))
+    if args.measure:
+        print(json.dumps(measure(args.measure, SHAPES, args.threads, args.repeats)))
     elif args.agreement:
         run_agreement()
     else:
-        print_table(*best_of_rounds(args), args)
+        print_table(best_of_rounds(args), args)
 
 
 if __name__ == "__main__":
