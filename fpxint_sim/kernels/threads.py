@@ -1,22 +1,25 @@
 """How many threads one GEMM job gets: small jobs stay on the calling thread.
 
-Waking a sleeping worker costs 20 to 40 us on this project's host (Numba's OpenMP layer with
-OMP_WAIT_POLICY=PASSIVE), about a third of a whole 256^3 job on one core. So a job is split
-only when its single-thread time, estimated from the measured rates below (one Zen 4 core,
-`benchmarks/bench_kernels.py`), gives each thread at least MIN_US_PER_THREAD of work. The
-count is set through `set_job_threads`, a jitted call: numba.set_num_threads from Python
-costs several microseconds, as much as a small job.
-Streaming B is the bound for small M: a 1 x 4096 x 4096 job runs at 70 GMAC/s on one
-thread and about 100 on two, a 256^3 one at 145 on one and less on two.
+A second thread pays off once it has more work than its start-up costs. With the OpenMP
+default (idle workers spin for a while) a parallel region starts in about 2 us, and splitting
+helps from about 4 M MACs (64 x 256 x 256: 126 -> 170 GMAC/s on this project's Zen 4 host).
+With OMP_WAIT_POLICY=PASSIVE every region wakes sleeping workers, 20 to 40 us, and even a
+256^3 job runs slower on two threads (157 -> 100 GMAC/s). So a job is split only when its
+single-thread time, estimated from the measured rates below (`benchmarks/bench_kernels.py`),
+gives each thread at least MIN_US_PER_THREAD. The count is set through `set_job_threads`, a
+jitted call: numba.set_num_threads from Python costs several microseconds.
 """
 
 from __future__ import annotations
+
+import os
 
 import numba as nb
 
 MACS_PER_US = 200_000  # VNNI INT8 on one core, B in cache
 B_BYTES_PER_US = 60_000  # packed B streamed from L3 / DRAM by one core
-MIN_US_PER_THREAD = 100  # several worker wake-ups
+PASSIVE = os.environ.get("OMP_WAIT_POLICY", "").upper() == "PASSIVE"
+MIN_US_PER_THREAD = 200 if PASSIVE else 20  # several worker start-ups
 
 
 def threads_for_job(macs: int, b_bytes: int, threads: int) -> int:
