@@ -13,30 +13,23 @@ driver subtracts b_shift * rowsum(A) (docs/accumulators.md, "4-bit B two per byt
 - "pmaddubsw" (AVX2): int16 lanes add pair sums |(B0 + s) A0 + (B1 + s) A1| <= 30 max|A|,
   so the caller keeps n_groups * 30 * max|A| <= 32767; the lanes are widened (vpmaddwd by
   1) into C at the end of the call.
-One call multiplies `mr` rows of A (s8, row r at byte a_off + r * lda, K padded to a multiple
-of 4) by `n_panels` panels (16 columns each, `b_pstride` bytes apart) over `n_groups`
-K-groups and writes or adds into C (int32).
+One call multiplies `mr` rows of A (s8, K padded to a multiple of 4) by `n_panels` panels (16
+columns each) over `n_groups` K-groups (signature: kernel_frame).
 """
 
 from llvmlite import ir
-from numba import types
 from numba.core import cgutils
-from numba.extending import intrinsic
 
-from fpxint_sim.kernels.broadcast_microkernel import (
-    I8,
-    I32,
-    I64,
+from fpxint_sim.kernels.broadcast_microkernel import acc_type_of, step_fn, widen_fn
+from fpxint_sim.kernels.kernel_frame import (
     V8I32,
-    _broadcast_dword,
-    _byte_ptr,
-    _step_fn,
-    _widen_fn,
-    store_block,
+    V16I16,
+    V32I8,
+    block_intrinsic,
+    broadcast_dword,
+    const64,
 )
 
-V16I16 = ir.VectorType(ir.IntType(16), 16)
-V32I8 = ir.VectorType(I8, 32)
 NIBBLE_GROUP_BYTES = 32  # bytes per K-group of 4 in one 16-column nibble panel
 
 
@@ -54,56 +47,24 @@ def make_nibble_b_microkernel(mr: int, n_panels: int, op: str):
     assert 1 <= mr <= 6 and n_panels in (1, 2) and op in ("vpdpbusd", "pmaddubsw")
     n_cb = 2 * n_panels
 
-    @intrinsic
-    def micro(typingctx, a_rows, a_off, lda, b_pack, b_off, b_pstride, n_groups, c_arr, c_off,
-              ldc, add_c):
-        sig = types.void(a_rows, a_off, lda, b_pack, b_off, b_pstride, n_groups, c_arr, c_off,
-                         ldc, add_c)
-
-        def codegen(context, builder, signature, args):
-            a_ary, a_off_v, lda_v, b_ary, b_off_v, b_ps_v, n_v, c_ary, c_off_v, ldc_v, add_v = args
-            a_ptr = context.make_array(signature.args[0])(context, builder, a_ary).data
-            b_ptr = context.make_array(signature.args[3])(context, builder, b_ary).data
-            c_ptr = context.make_array(signature.args[7])(context, builder, c_ary).data
-            step = _step_fn(builder, op)
-            widen = _widen_fn(builder, op)
-            acc_type = V16I16 if op == "pmaddubsw" else V8I32
-            zero = ir.Constant(acc_type, [0] * acc_type.count)
-            accs = {}
+    def emit(f):
+        b = f.builder
+        step, widen = step_fn(b, op), widen_fn(b, op)
+        accs = f.accumulators([(r, cb) for r in range(mr) for cb in range(n_cb)],
+                              acc_type_of(op))
+        with cgutils.for_range(b, f.n_groups) as loop:
+            g = loop.index
+            b_g = b.gep(f.b_base, [b.mul(g, const64(NIBBLE_GROUP_BYTES))])
+            bvec = []
+            for panel in range(n_panels):
+                bp = b.gep(b_g, [b.mul(f.b_pstride, const64(panel))])
+                bvec.extend(_unpack(b, b.load(b.bitcast(bp, V32I8.as_pointer()), align=1)))
+            a_col = b.mul(g, const64(4))
             for r in range(mr):
-                for cb in range(n_cb):
-                    slot = cgutils.alloca_once(builder, acc_type)
-                    builder.store(zero, slot)
-                    accs[r, cb] = slot
-            a_base = _byte_ptr(builder, a_ptr, a_off_v)
-            a_rows = [builder.gep(a_base, [builder.mul(lda_v, ir.Constant(I64, r))])
-                      for r in range(mr)]
-            b_base = _byte_ptr(builder, b_ptr, b_off_v)
-            with cgutils.for_range(builder, n_v) as loop:
-                g = loop.index
-                b_g = builder.gep(b_base, [builder.mul(g, ir.Constant(I64, NIBBLE_GROUP_BYTES))])
-                bvec = []
-                for panel in range(n_panels):
-                    bp = builder.gep(b_g, [builder.mul(b_ps_v, ir.Constant(I64, panel))])
-                    packed = builder.load(builder.bitcast(bp, V32I8.as_pointer()), align=1)
-                    bvec.extend(_unpack(builder, packed))
-                a_col = builder.mul(g, ir.Constant(I64, 4))
-                for r in range(mr):
-                    av = _broadcast_dword(builder, builder.gep(a_rows[r], [a_col]))
-                    for cb in range(n_cb):
-                        slot = accs[r, cb]
-                        builder.store(step(builder.load(slot), bvec[cb], av), slot)
-            c_base = builder.gep(builder.bitcast(c_ptr, I32.as_pointer()), [c_off_v])
-            tiles = []
-            for r in range(mr):
-                row = builder.gep(c_base, [builder.mul(ldc_v, ir.Constant(I64, r))])
-                for cb in range(n_cb):
-                    cp = builder.bitcast(builder.gep(row, [ir.Constant(I64, cb * 8)]),
-                                         V8I32.as_pointer())
-                    tiles.append((cp, widen(builder.load(accs[r, cb]))))
-            store_block(builder, tiles, add_v)
-            return context.get_dummy_value()
+                av = broadcast_dword(b, b.gep(f.a_rows[r], [a_col]))
+                for cb in range(n_cb):  # B (u4) is the unsigned operand, A the signed one
+                    b.store(step(b.load(accs[r, cb]), bvec[cb], av), accs[r, cb])
+        f.write([(f.c_pointer(r, 8 * cb), widen(b.load(accs[r, cb])))
+                 for r in range(mr) for cb in range(n_cb)])
 
-        return sig, codegen
-
-    return micro
+    return block_intrinsic(mr, emit)
