@@ -8,7 +8,6 @@ order: docs/accumulators.md.
 
 from __future__ import annotations
 
-import numba as nb
 import numpy as np
 
 from fpxint_sim.errors import InputError
@@ -28,7 +27,7 @@ from fpxint_sim.kernels.packed_operands import (
     value_range,
     vnni_exact_matmul,
 )
-from fpxint_sim.kernels.threads import threads_for_job
+from fpxint_sim.kernels.threads import current_threads, threads_for_job
 
 
 def gemm(a, b, *, acc_bits: int = 32, overflow: str = "wrap",
@@ -92,7 +91,7 @@ def wrapped_matmul(a: np.ndarray, b, acc_bits: int, *, impl: str = "auto",
         if packed is not None:
             n_threads = threads_for_job(a.shape[0] * a.shape[1] * packed.shape[1],
                                         packed.panels.size,
-                                        nb.get_num_threads() if threads is None else threads)
+                                        current_threads() if threads is None else threads)
             kernel = vnni_exact_matmul if path == "vnni" else avx2_exact_matmul
             res = kernel(np.ascontiguousarray(a), packed, n_threads, acc_bits)
             if res is not None:

@@ -34,3 +34,9 @@ def set_job_threads(n):
     previous = nb.get_num_threads()
     nb.set_num_threads(n)
     return previous
+
+
+@nb.njit(nogil=True)  # not cached, as above
+def current_threads():
+    """numba.get_num_threads() for this thread, without its microseconds of Python checks."""
+    return nb.get_num_threads()
