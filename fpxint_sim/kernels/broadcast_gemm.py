@@ -20,6 +20,8 @@ s8 products per word, or 2 products of |.| <= 255 * 255): exact in int32. Super-
 int64, then the epilogue adds the corrections and wraps to acc_bits.
 """
 
+# Numba's cache (cache=True) tracks this file only: after editing a micro-kernel module
+# (kernel_frame, *_microkernel) or a constant imported here, delete __pycache__/*.nb[ic].
 import numba as nb
 import numpy as np
 

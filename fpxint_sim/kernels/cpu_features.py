@@ -23,6 +23,9 @@ def target_features() -> dict[str, bool]:
     override = numba.config.CPU_FEATURES
     if override:
         return {f[1:]: f[0] == "+" for f in override.split(",") if len(f) > 1 and f[0] in "+-"}
+    name = numba.config.CPU_NAME
+    if name and name != "host":  # a named CPU without a feature list (e.g. "generic"): the
+        return {}  # features are LLVM's guess for that name; claim none, run portable code
     return dict(llvm.get_host_cpu_features())
 
 

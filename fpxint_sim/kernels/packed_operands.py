@@ -214,10 +214,11 @@ def _run(kind: int, rows: np.ndarray, n_groups: int, panels: np.ndarray, b_shape
     changed = 0
     if m_rows and n_cols:
         previous = set_job_threads(max(1, min(threads, nb.config.NUMBA_NUM_THREADS)))
-        changed = bg.packed_gemm(kind, bg.panels_per_call(kind), bg.block_rows(kind),
-                                 bg.a_word_bytes(kind), bg.b_word_bytes(kind), rows,
-                                 panels.view(np.int8), n_groups,
-                                 kc_groups, g_step, nc_panels, row_sums, col_sums, a_shift,
-                                 b_shift, k_depth, acc_bits, out)
-        set_job_threads(previous)
+        try:
+            changed = bg.packed_gemm(
+                kind, bg.panels_per_call(kind), bg.block_rows(kind), bg.a_word_bytes(kind),
+                bg.b_word_bytes(kind), rows, panels.view(np.int8), n_groups, kc_groups, g_step,
+                nc_panels, row_sums, col_sums, a_shift, b_shift, k_depth, acc_bits, out)
+        finally:
+            set_job_threads(previous)
     return out.astype(acc_dtype(acc_bits), copy=False), int(changed)

@@ -16,7 +16,7 @@ from fpxint_sim.kernels.cpu_features import avx2_only_environment
 
 SCRIPT = """
 import numpy as np
-from fpxint_sim.kernels import gemm, prepack_b
+from fpxint_sim.kernels import AccumulatorSpec, gemm, gemm_spec, prepack_b
 from fpxint_sim.kernels.cpu_features import host_has_32_vector_registers, resolve_impl
 assert resolve_impl("auto") == "avx2" and not host_has_32_vector_registers()
 rng = np.random.default_rng(3)
@@ -31,6 +31,19 @@ for (m, k), lo, hi, b_hi in cases:  # NIBBLE, SXB, INT16 (two), 4-bit B two per 
         half = 1 << (bits - 1)
         ref = exact if bits == 64 else (exact + half) % (2 * half) - half
         assert (acc == ref).all() and ev.overflow == int((ref != exact).sum()), (m, k, lo, bits)
+# several L2 row blocks and N blocks on 2 threads, 16/32-bit accumulators; int32 super-chunks
+# of the int16 words (K = 70001) for INT16 (16 rows) and SXB (3 rows)
+big = [((200, 300, 300), -128, 128, 128, (16, 32)), ((16, 70001, 3), 0, 256, 128, (32, 64)),
+       ((3, 70001, 3), -128, 128, 128, (32, 64))]
+for (m, k, n), lo, hi, b_hi, bit_list in big:
+    a = rng.integers(lo, hi, (m, k)).astype(np.int16)
+    b = rng.integers(-b_hi, b_hi, (k, n)).astype(np.int8)
+    exact = a.astype(np.int64) @ b.astype(np.int64)
+    for bits in bit_list:
+        acc, ev = gemm_spec(a, prepack_b(b), AccumulatorSpec(bits), threads=2)
+        half = 1 << (bits - 1)
+        ref = exact if bits == 64 else (exact + half) % (2 * half) - half
+        assert (acc == ref).all() and ev.overflow == int((ref != exact).sum()), (m, k, bits)
 print("exact")
 """
 
