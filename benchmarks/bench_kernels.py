@@ -146,10 +146,9 @@ def register_block_peak(impl: str) -> float:
 
     from fpxint_sim.kernels import broadcast_gemm as bg
 
-    if impl == "vnni":
-        micro, cols, k_per_word = bg._v6, 32, 4
-    else:  # the INT16 kind (exact INT8 on AVX2), 6 x 32 or 6 x 16 as the build allows
-        micro, cols, k_per_word = bg._w6, 16 * bg.panels_per_call(bg.INT16), 2
+    kind = bg.VNNI if impl == "vnni" else bg.INT16  # INT16: exact INT8 on AVX2
+    micro = bg.full_block_kernel(kind)
+    cols, k_per_word = 16 * bg.panels_per_call(kind), (4 if kind == bg.VNNI else 2)
 
     @nb.njit
     def loop(a, b, c, n, reps):

@@ -61,23 +61,22 @@ def _where(hw: Accelerator) -> str:
 
 def weight_operand(hw: Accelerator, layer: str, bits: int, signed: bool) -> OperandChoice:
     """Operand type of a weight term, or InputError naming the layer and the hw file."""
-    choice = choose_operand(bits, signed, hw.arithmetic.weight_types, allow_offset=False)
-    if choice is None:
-        kind = "int" if signed else "uint"
-        raise InputError(f"{_where(hw)}: layer {layer}: weight terms are {kind}{bits}, which "
-                         f"no weight type of this accelerator holds (weight_types: "
-                         f"{', '.join(hw.arithmetic.weight_types)})")
-    return choice
+    return _operand(hw, layer, "weight", hw.arithmetic.weight_types, bits, signed, False)
 
 
 def activation_operand(hw: Accelerator, layer: str, bits: int, signed: bool) -> OperandChoice:
-    """Operand type of an activation term, or InputError naming the layer and the hw file."""
-    choice = choose_operand(bits, signed, hw.arithmetic.activation_types, allow_offset=True)
+    """Operand type of an activation term (a zero-point offset allowed), or InputError."""
+    return _operand(hw, layer, "activation", hw.arithmetic.activation_types, bits, signed, True)
+
+
+def _operand(hw: Accelerator, layer: str, role: str, types, bits: int, signed: bool,
+             allow_offset: bool) -> OperandChoice:
+    choice = choose_operand(bits, signed, types, allow_offset=allow_offset)
     if choice is None:
         kind = "int" if signed else "uint"
-        raise InputError(f"{_where(hw)}: layer {layer}: activation terms are {kind}{bits}, "
-                         f"which no activation type of this accelerator holds "
-                         f"(activation_types: {', '.join(hw.arithmetic.activation_types)})")
+        raise InputError(f"{_where(hw)}: layer {layer}: {role} terms are {kind}{bits}, which "
+                         f"no {role} type of this accelerator holds ({role}_types: "
+                         f"{', '.join(types)})")
     return choice
 
 

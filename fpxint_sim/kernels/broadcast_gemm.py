@@ -63,6 +63,11 @@ def panels_per_call(kind: int) -> int:
     return 1 if kind == SXB else 2 if kind in (VNNI, VNNI_NIB) or WIDE else 1
 
 
+def full_block_kernel(kind: int):
+    """The intrinsic of the kind's full-height register block (for benchmarks of its peak)."""
+    return {VNNI: _v6, INT16: _w6, NIBBLE: _u6, SXB: _s2, VNNI_NIB: _q6, AVX2_NIB: _h4}[kind]
+
+
 def block_rows(kind: int) -> int:
     """Rows of one register block."""
     return SXB_MR if kind == SXB else AVX2_NIB_MR if kind == AVX2_NIB else MR

@@ -56,11 +56,8 @@ def pair_saturated_gemm(a, b):
                 s = a0 * np.int64(b[k0, j])
                 if k0 + 1 < k_depth:
                     s += a1 * np.int64(b[k0 + 1, j])
-                if s > INT16_MAX:
-                    s = INT16_MAX
-                    flags[i, j] = 1
-                elif s < INT16_MIN:
-                    s = INT16_MIN
+                s, hit = _clamp(s, INT16_MIN, INT16_MAX)
+                if hit:
                     flags[i, j] = 1
                 out[i, j] += s
     return out, flags
@@ -103,11 +100,8 @@ def ordered_gemm(a, b, lo, hi, k_tile, pairs):
                 if has1:
                     s += a1 * np.int64(b[k0 + 1, j])
                 if pairs:
-                    if s > INT16_MAX:
-                        s = INT16_MAX
-                        pair_flags[i, j] = 1
-                    elif s < INT16_MIN:
-                        s = INT16_MIN
+                    s, hit = _clamp(s, INT16_MIN, INT16_MAX)
+                    if hit:
                         pair_flags[i, j] = 1
                 t, hit = _clamp(part[j] + s, lo, hi)
                 if hit:
