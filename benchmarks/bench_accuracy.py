@@ -22,7 +22,7 @@ from fpxint_sim.accuracy.evaluate import (
     evaluate_minilm,
     evaluate_minilm_hqq,
 )
-from fpxint_sim.accuracy.sentences import default_sentences
+from fpxint_sim.models.sentences import default_sentences
 from fpxint_sim.expand import ExpansionConfig as C
 
 ROOT = Path(__file__).resolve().parents[1]

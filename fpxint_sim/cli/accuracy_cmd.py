@@ -26,7 +26,7 @@ def add_parser(sub):
 
 def run(args) -> int:
     from fpxint_sim.accuracy import evaluate as ev
-    from fpxint_sim.accuracy.sentences import default_sentences, read_sentences
+    from fpxint_sim.models.sentences import default_sentences, read_sentences
 
     if args.model == "digits_cnn":
         if args.sentences:

@@ -1,7 +1,7 @@
 """One real input batch per bundled model, as a `forward(module)` callable.
 
 digits_cnn: the first N images of the shipped test split; minilm: the first N default
-sentences (fpxint_sim.accuracy.sentences), encoded as one batch (mean-pooled embeddings).
+sentences (fpxint_sim.models.sentences), encoded as one batch (mean-pooled embeddings).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def sample_forward(name: str, samples: int | None = None, default_samples=None):
 
         x = load_digits_test()[0][:n]
         return loaded, (lambda module: module(x)), f"first {len(x)} test images"
-    from fpxint_sim.accuracy.sentences import default_sentences
+    from fpxint_sim.models.sentences import default_sentences
 
     sentences = default_sentences()[:n]
     encoder = loaded.encoder

@@ -8,6 +8,7 @@ from fpxint_sim.series.algebra import (
     zero_series,
 )
 from fpxint_sim.series.expand import expand_tensor
+from fpxint_sim.series.one_term import quantize
 from fpxint_sim.series.series import Series, Term
 
 __all__ = [
@@ -18,5 +19,6 @@ __all__ = [
     "abelian_neg",
     "expand_tensor",
     "one_series",
+    "quantize",
     "zero_series",
 ]

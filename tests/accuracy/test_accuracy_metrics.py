@@ -5,7 +5,7 @@ import math
 import torch
 
 from fpxint_sim.accuracy.metrics import cosine_rows, nearest_neighbours, sqnr_db
-from fpxint_sim.accuracy.sentences import default_sentences
+from fpxint_sim.models.sentences import default_sentences
 
 
 def test_sqnr_is_infinite_for_identical_outputs_and_20_db_for_a_tenth():
