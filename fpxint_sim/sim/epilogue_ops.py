@@ -1,7 +1,7 @@
 """Vector-unit (epilogue) operations of an expanded layer, counted per (i, j) integer job.
 
 An expanded layer computes y = sum_i s_i * sum_j t_j * (W_i x (X_j - z_j)) + bias, and expands
-its input at run time (DESIGN.md 2.3). Everything outside the integer GEMMs runs on the vector
+its input at run time (docs/design.md 2.3). Everything outside the integer GEMMs runs on the vector
 unit, one op = one FP32 multiply-add (or compare, or round) per element:
 
     scale_multiply_add     1 per output of every job: the partial sum of W_i += t_j * acc_ij
