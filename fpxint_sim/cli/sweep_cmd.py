@@ -63,7 +63,8 @@ def run(args) -> int:
               f"{stats['accuracy_seconds']:.1f} s for {stats['settings']} expansion settings, "
               f"performance model {stats['performance_seconds']:.1f} s "
               f"({doc['points_per_second']:.0f} points/s)")
-        print(f"Pareto front: {summary['pareto_points']} points; summary: {out / 'summary.md'}")
+        print(f"3-D Pareto front (error, energy, latency): {summary['pareto_points']} points; "
+              f"summary: {out / 'summary.html'}")
         if summary["best"]:
             b = summary["best"]
             print(f"best under budgets: {b['point_id']} error {b['error']:.3g}, energy "
