@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fpxint_sim.report.document import BOUNDS, bound_of, cycle_split, headline
 from fpxint_sim.report.labels import (
     EPILOGUE_OPS,
@@ -161,7 +163,8 @@ def report_html(doc: dict, figures: list[dict], e_unit: tuple[str, float]) -> st
     t_unit = time_unit(head["latency_us"])
     run, hw = doc["run"], doc["run"]["hw"]
     array = hw.get("array", {})
-    title = f"{(run.get('source') or {}).get('name', 'run')} on {hw.get('name', '?')}"
+    source_name = Path(str((run.get("source") or {}).get("name", "run"))).name  # path: provenance
+    title = f"{source_name} on {hw.get('name', '?')}"
     subtitle = (f"{array.get('array_rows')}×{array.get('array_cols')} array, dataflow "
                 f"{dataflow_label(array.get('dataflow', '?'))}, "
                 f"{num(float(hw.get('clock_mhz', 0)))} MHz · "

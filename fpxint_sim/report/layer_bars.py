@@ -15,9 +15,11 @@ COLORS = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da
 
 
 def pick_layers(names: list[str], parts: list[list[float]], top_n: int = TOP_N):
-    """(labels, parts, note): all layers, or the costliest top_n - 1 plus one 'others' bar.
+    """(labels, parts, note): all layers, or the costliest top_n - 1 plus one bar for the rest.
 
-    `parts[k][i]` is part k of layer i; a layer's cost is the sum of its parts.
+    `parts[k][i]` is part k of layer i; a layer's cost is the sum of its parts. The last bar of
+    a long network is the MEAN of the other layers, so it stays on the scale of the others; the
+    note gives their count and share of the whole.
     """
     if len(names) <= top_n:
         return names, parts, f"all {len(names)} layers, network order"
@@ -25,10 +27,13 @@ def pick_layers(names: list[str], parts: list[list[float]], top_n: int = TOP_N):
     keep = sorted(range(len(names)), key=lambda i: (-cost[i], i))[: top_n - 1]
     kept = set(keep)
     rest = [i for i in range(len(names)) if i not in kept]
-    labels = [names[i] for i in keep] + [f"{len(rest)} other layers"]
-    picked = [[p[i] for i in keep] + [sum(p[i] for i in rest)] for p in parts]
+    labels = [names[i] for i in keep] + [f"mean of {len(rest)} others"]
+    picked = [[p[i] for i in keep] + [sum(p[i] for i in rest) / len(rest)] for p in parts]
+    whole = sum(cost)
+    share = sum(cost[i] for i in rest) / whole if whole else 0.0
     return labels, picked, (f"the {top_n - 1} costliest of {len(names)} layers, costliest "
-                            f"first; the other {len(rest)} summed in the last bar")
+                            f"first; the last bar is the mean of the other {len(rest)}, which "
+                            f"together make {100 * share:.1f} % of the total")
 
 
 def stacked_barh(labels: list[str], parts: list[list[float]], part_names: list[str],
@@ -55,9 +60,15 @@ def stacked_barh(labels: list[str], parts: list[list[float]], part_names: list[s
     ax.set_xlabel(xlabel)
     ax.grid(axis="x", alpha=0.3)
     ax.set_axisbelow(True)
-    ax.legend(fontsize=8, loc="lower right", framealpha=0.9)
+    legend_above(ax)
     fig.subplots_adjust(left=min(0.45, 0.02 + 0.0075 * longest))
     return save_png(fig)
+
+
+def legend_above(ax, ncol: int = 4) -> None:
+    """The legend in a row above the axes, where it hides no bar."""
+    ax.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=ncol,
+              frameon=False)
 
 
 def save_png(fig) -> bytes:
@@ -92,6 +103,6 @@ def grouped_barh(labels: list[str], series: list[list[float]], series_names: lis
     ax.set_xlabel(xlabel)
     ax.grid(axis="x", alpha=0.3)
     ax.set_axisbelow(True)
-    ax.legend(fontsize=8, loc="lower right", framealpha=0.9)
+    legend_above(ax)
     fig.subplots_adjust(left=min(0.45, 0.02 + 0.0075 * longest))
     return save_png(fig)

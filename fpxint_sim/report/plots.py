@@ -6,7 +6,13 @@ Energies are drawn in the page's one energy unit.
 
 from __future__ import annotations
 
-from fpxint_sim.report.layer_bars import COLORS, pick_layers, save_png, stacked_barh
+from fpxint_sim.report.layer_bars import (
+    COLORS,
+    legend_above,
+    pick_layers,
+    save_png,
+    stacked_barh,
+)
 from fpxint_sim.report.roofline import roofline_png
 from fpxint_sim.sim.energy import ENERGY_COMPONENTS
 
@@ -48,12 +54,14 @@ def energy_per_layer(doc: dict, unit) -> tuple[bytes, str]:
 def dram_by_job_order(doc: dict, unit) -> tuple[bytes, str]:
     """DRAM traffic per layer: the chosen job order, and what the naive order adds."""
     layers = doc["layers"]
-    chosen = [ly["schedule"][ly["order"]]["dram_bytes"] / 2 ** 20 for ly in layers]
-    extra = [max(0.0, ly["schedule"]["naive"]["dram_bytes"] / 2 ** 20 - c)
+    largest = max(ly["schedule"]["naive"]["dram_bytes"] for ly in layers)
+    name, scale = ("MiB", 2 ** 20) if largest >= 2 ** 20 else ("KiB", 2 ** 10)
+    chosen = [ly["schedule"][ly["order"]]["dram_bytes"] / scale for ly in layers]
+    extra = [max(0.0, ly["schedule"]["naive"]["dram_bytes"] / scale - c)
              for ly, c in zip(layers, chosen)]
     labels, parts, note = pick_layers([ly["name"] for ly in layers], [chosen, extra])
     png = stacked_barh(labels, parts, ["chosen job order", "extra in the naive job order"],
-                       "DRAM traffic (MiB)", colors=("#4c72b0", "#c9b18f"))
+                       f"DRAM traffic ({name})", colors=("#4c72b0", "#c9b18f"))
     return png, note
 
 
@@ -82,7 +90,7 @@ def cost_per_term(doc: dict, unit) -> tuple[bytes, str]:
         ax.set_ylabel(label)
         ax.grid(axis="y", alpha=0.3)
         ax.set_axisbelow(True)
-        ax.legend(fontsize=8)
+        legend_above(ax)
     return save_png(fig), "each job (i, j) counted on its own, summed over the layers"
 
 

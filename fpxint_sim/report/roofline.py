@@ -9,6 +9,8 @@ the cost model uses (ArithmeticSpec.pair_precision).
 
 from __future__ import annotations
 
+import math
+
 from fpxint_sim.hw.schema import ArithmeticSpec
 from fpxint_sim.report.layer_bars import COLORS, save_png
 
@@ -75,7 +77,14 @@ def roofline_png(doc: dict) -> bytes:
             ax.scatter([p["intensity"] for p in sel], [p["gmacs"] for p in sel], s=28,
                        color=COLORS[k % len(COLORS)], edgecolor="black", linewidth=0.5,
                        zorder=3, label=f"layers in {prec.upper()} PEs ({len(sel)})")
-    for p in sorted(pts, key=lambda p: -p["cycles"])[:LABELLED]:
+    placed: list[tuple[float, float]] = []
+    for p in sorted(pts, key=lambda p: -p["cycles"]):
+        if len(placed) == LABELLED:
+            break
+        x, y = math.log10(p["intensity"]), math.log10(p["gmacs"])
+        if any(abs(x - a) < 0.12 and abs(y - b) < 0.05 for a, b in placed):
+            continue  # a label there already: overlapping names read as neither
+        placed.append((x, y))
         ax.annotate(p["name"], (p["intensity"], p["gmacs"]), fontsize=7,
                     xytext=(4, 3), textcoords="offset points")
     ax.set_xscale("log")
