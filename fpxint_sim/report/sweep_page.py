@@ -76,14 +76,14 @@ def summary_html(ctx: dict) -> str:
             (str(rank.get(r["point_id"], "")), rank.get(r["point_id"], 1e9), ""),
             ("3-D front" if r["point_id"] in ids3 else "", None, "text"),
             (r["point_id"], None, "text"),
-            *((s[c], None, "text") for c in cols),
             (num(r["error"]), r["error"], ""),
             (num(r["energy_uj"] * 1e6 / e_unit[1]), r["energy_uj"], ""),
             (num(r["latency_us"]), r["latency_us"], ""),
             (percent(r["utilization"]), r["utilization"], ""),
+            *((s[c], None, "text") for c in cols),
         ]})
-    header = ["rank under budgets", "front", "point", *cols, "error",
-              f"energy ({e_unit[0]})", "latency (µs)", "MAC util."]
+    header = ["rank", "front", "point", "error", f"energy ({e_unit[0]})", "latency (µs)",
+              "MAC util.", *cols]
     figures = []
     for f in ctx["figures"]:
         by_id = {r["point_id"]: r for r in ctx["rows"]}
@@ -99,7 +99,7 @@ def summary_html(ctx: dict) -> str:
     return render_page(
         "sweep.html.j2", title=f"Sweep: {m['space']} on {m['model']}",
         counts=_figures_line(ctx), budgets=ctx["budgets"], figures=figures, header=header,
-        text_cols=set(range(1, 3 + len(cols))), rows=rows, e_unit=e_unit[0],
+        text_cols={1, 2, *range(7, 7 + len(cols))}, rows=rows, e_unit=e_unit[0],
         best=None if not best else {
             "id": best["point_id"], "settings": ctx["settings"][best["point_id"]],
             "figures": [("error", num(best["error"])),

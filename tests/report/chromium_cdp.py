@@ -144,7 +144,8 @@ def problems_in(events: list) -> list[str]:
 
 
 def load_page(browser: Chromium, path: Path, check_js: str, screenshot: Path) -> dict:
-    """Open `path`, evaluate `check_js` (an expression giving JSON), save a full-page PNG."""
+    """Open `path`, save a full-page PNG, then evaluate `check_js` (an expression that gives
+    JSON text) and return its value with the problems the page logged."""
     target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = browser.send("Target.attachToTarget",
                            {"targetId": target, "flatten": True})["sessionId"]
@@ -155,10 +156,6 @@ def load_page(browser: Chromium, path: Path, check_js: str, screenshot: Path) ->
         "width": WIDTH, "height": 900, "deviceScaleFactor": 1, "mobile": False}, session)
     browser.send("Page.navigate", {"url": path.resolve().as_uri()}, session)
     browser.wait_event("Page.loadEventFired", session, seen)
-    result = browser.send("Runtime.evaluate", {"expression": check_js, "returnByValue": True,
-                                               "awaitPromise": True}, session)
-    if "exceptionDetails" in result:
-        raise RuntimeError(f"check script failed: {result['exceptionDetails']}")
     metrics = browser.send("Page.getLayoutMetrics", session=session)
     height = int(metrics["cssContentSize"]["height"])
     shot = browser.send("Page.captureScreenshot", {
@@ -166,6 +163,11 @@ def load_page(browser: Chromium, path: Path, check_js: str, screenshot: Path) ->
         "clip": {"x": 0, "y": 0, "width": WIDTH, "height": height, "scale": 1}}, session)
     screenshot.parent.mkdir(parents=True, exist_ok=True)
     screenshot.write_bytes(base64.b64decode(shot["data"]))
+    # the check runs after the screenshot: it may click (e.g. sort a table)
+    result = browser.send("Runtime.evaluate", {"expression": check_js, "returnByValue": True,
+                                               "awaitPromise": True}, session)
+    if "exceptionDetails" in result:
+        raise RuntimeError(f"check script failed: {result['exceptionDetails']}")
     time.sleep(0.2)  # late console messages
     browser.drain(seen)
     browser.send("Target.closeTarget", {"targetId": target})

@@ -34,7 +34,9 @@ CHECK_JS = r"""(() => {
   const inHeadline = headline ? Array.from(headline.querySelectorAll("[id]")).map((e) => e.id) : [];
   const sorted = Array.from(document.querySelectorAll("table.sortable")).map((t) => {
     const heads = t.querySelectorAll("thead th");
-    const col = heads.length - 1;
+    const first = t.tBodies[0].rows[0];
+    let col = heads.length - 1;  // the last column with numbers behind its text
+    while (col > 0 && first && first.cells[col].getAttribute("data-v") === null) col--;
     heads[col].click();
     const values = Array.from(t.tBodies[0].rows).map((r) => r.cells[col].getAttribute("data-v"))
       .filter((v) => v !== null).map(parseFloat);
