@@ -19,7 +19,8 @@ from fpxint_sim.report.units import num
 COMPARE_SCHEMA = "fpxint_sim.compare/1"
 COMPARE_FILES = ("compare.json", "compare.html")
 COMPARE_KIND = (COMPARE_FILES, "fpxint_sim.compare/")
-MAX_REPORT_BYTES = 512 * 2 ** 20  # report.json files are a few MB even for 200 layers
+MAX_REPORT_BYTES = 64 * 2 ** 20  # report.json files are a few MB even for 200 layers
+MAX_RUNS = 16  # more columns than a page or a terminal can show side by side
 TOTALS = (  # (key, label, unit kind, higher is better): per-inference figures of each run
     ("latency_us", "latency per inference", "time", False),
     ("energy_pj", "energy per inference", "energy", False),
@@ -105,6 +106,8 @@ def compare_reports(folders: list[str]) -> dict:
     """Load and compare the reports in `folders` (at least two, one schema version)."""
     if len(folders) < 2:
         raise InputError(f"compare needs at least 2 report folders, got {len(folders)}")
+    if len(folders) > MAX_RUNS:
+        raise InputError(f"compare takes at most {MAX_RUNS} report folders, got {len(folders)}")
     docs = [load_report(f) for f in folders]
     schemas = {d["schema"] for d in docs}
     if len(schemas) > 1:

@@ -63,9 +63,9 @@ def _totals_rows(doc: dict, e_unit, t_unit) -> list[tuple[str, str]]:
     split = cycle_split(t)
     rows = [("layers", num(t["layers"])), ("integer jobs", num(t["jobs"])),
             ("MACs", num(t["macs"])), ("cycles", num(t["cycles"])),
-            ("  of which compute", num(split["compute"])),
-            ("  of which DRAM stall", num(split["dram_stall"])),
-            ("  of which vector-unit excess", num(split["vector_excess"])),
+            ("of which compute", num(split["compute"])),
+            ("of which DRAM stall", num(split["dram_stall"])),
+            ("of which vector-unit excess", num(split["vector_excess"])),
             (f"latency ({t_unit[0]})", num(t["latency_us"] / t_unit[1])),
             ("MAC utilization", percent(t["utilization"])),
             ("DRAM read", binary_bytes(t["dram_read_bytes"])),

@@ -19,9 +19,10 @@ def _order(ctx: dict) -> list[dict]:
     from fpxint_sim.dse.pareto import ranked
 
     feasible = [r["point_id"] for r in ctx["feasible"]]
-    front = [r["point_id"] for r in ctx["pareto3"] if r["point_id"] not in set(feasible)]
-    first = feasible + front
-    rest = [r for r in ranked(ctx["rows"]) if r["point_id"] not in set(first)]
+    taken = set(feasible)
+    first = feasible + [r["point_id"] for r in ctx["pareto3"] if r["point_id"] not in taken]
+    taken.update(first)
+    rest = [r for r in ranked(ctx["rows"]) if r["point_id"] not in taken]
     by_id = {r["point_id"]: r for r in ctx["rows"]}
     return [by_id[i] for i in first] + rest
 

@@ -99,9 +99,11 @@ def one_error_line(capsys) -> str:
     return err[0]
 
 
-def test_fewer_than_two_reports_is_refused(reports, capsys):
+def test_fewer_than_two_or_more_than_sixteen_reports_are_refused(reports, capsys):
     assert main(["compare", str(reports["bitfusion"])]) == 2
     assert "at least 2" in one_error_line(capsys)
+    assert main(["compare", *[str(reports["bitfusion"])] * 17]) == 2
+    assert "at most 16" in one_error_line(capsys)
 
 
 def test_a_folder_without_a_valid_report_is_refused(reports, tmp_path, capsys):
