@@ -7,6 +7,7 @@ import math
 import sys
 
 from fpxint_sim.cli.expansion_args import add_expansion_args, config_from_args
+from fpxint_sim.cli.progress import layer_progress
 from fpxint_sim.errors import InputError
 
 
@@ -28,18 +29,19 @@ def run(args) -> int:
     from fpxint_sim.accuracy import evaluate as ev
     from fpxint_sim.models.sentences import default_sentences, read_sentences
 
-    if args.model == "digits_cnn":
-        if args.sentences:
-            raise InputError("--sentences applies to --model minilm only")
-        result = ev.evaluate_digits_hqq() if args.baseline else ev.evaluate_digits(
-            config_from_args(args, per_token=False))
-    elif args.model == "minilm":
-        cfg = config_from_args(args, per_token=True)
-        sentences = read_sentences(args.sentences) if args.sentences else default_sentences()
-        result = ev.evaluate_minilm_hqq(sentences) if args.baseline else ev.evaluate_minilm(
-            cfg, sentences)
-    else:
-        raise InputError(f"unknown model {args.model!r}: choose one of digits_cnn, minilm")
+    with layer_progress(args, "accuracy: layers run"):
+        if args.model == "digits_cnn":
+            if args.sentences:
+                raise InputError("--sentences applies to --model minilm only")
+            result = ev.evaluate_digits_hqq() if args.baseline else ev.evaluate_digits(
+                config_from_args(args, per_token=False))
+        elif args.model == "minilm":
+            cfg = config_from_args(args, per_token=True)
+            sentences = read_sentences(args.sentences) if args.sentences else default_sentences()
+            result = ev.evaluate_minilm_hqq(sentences) if args.baseline else ev.evaluate_minilm(
+                cfg, sentences)
+        else:
+            raise InputError(f"unknown model {args.model!r}: choose one of digits_cnn, minilm")
     if args.json:
         json.dump(result, sys.stdout, indent=2,
                   default=lambda v: None if isinstance(v, float) and math.isinf(v) else v)

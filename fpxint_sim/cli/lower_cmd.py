@@ -6,6 +6,7 @@ import json
 import sys
 
 from fpxint_sim.cli.expansion_args import add_expansion_args, expansion_config
+from fpxint_sim.cli.progress import layer_progress
 
 
 def add_parser(sub):
@@ -34,7 +35,8 @@ def lower(args):
 def run(args) -> int:
     from fpxint_sim.cli.lower_format import format_network, network_summary
 
-    net, what = lower(args)
+    with layer_progress(args, "lower: layers run"):
+        net, what = lower(args)
     if args.json:
         json.dump({**network_summary(net), "input": what}, sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -10,6 +10,7 @@ import sys
 
 from fpxint_sim.cli import (
     accuracy_cmd,
+    compare_cmd,
     demo_cmd,
     expand_cmd,
     lower_cmd,
@@ -19,7 +20,8 @@ from fpxint_sim.cli import (
 )
 from fpxint_sim.errors import InputError
 
-COMMANDS = (demo_cmd, run_cmd, verify_cmd, lower_cmd, expand_cmd, accuracy_cmd, sweep_cmd)
+COMMANDS = (demo_cmd, run_cmd, verify_cmd, lower_cmd, expand_cmd, accuracy_cmd, sweep_cmd,
+            compare_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

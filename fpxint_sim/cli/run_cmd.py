@@ -113,12 +113,11 @@ def _command(args, hw_file: str, s: dict) -> str:
     return shlex.join(words)
 
 
-def _progress():
+def _progress(args):
     """A bar on stderr that shows only once the run has taken 2 s (steps: layers, then report)."""
-    from tqdm import tqdm
+    from fpxint_sim.cli.progress import progress_bar
 
-    return tqdm(total=None, unit="step", file=sys.stderr, delay=2.0, leave=False,
-                desc="forward")
+    return progress_bar(args, "forward")
 
 
 def _phase(bar, name: str, steps: int) -> None:
@@ -212,7 +211,7 @@ def run(args) -> int:
         raise InputError("--out DIR is required (or --json to print the report only)")
     if args.out:
         check_out_dir(args.out)  # fail before the work, not after it
-    with _progress() as bar:
+    with _progress(args) as bar:
         document = build_document(args, bar)
         if args.out:
             bar.set_description("report", refresh=False)

@@ -27,6 +27,7 @@ def add_parser(sub):
 
 
 def run(args) -> int:
+    from fpxint_sim.cli.progress import show_progress
     from fpxint_sim.dse.model_workload import MODELS
     from fpxint_sim.dse.run_store import read_rows
     from fpxint_sim.dse.runner import run_sweep
@@ -41,7 +42,7 @@ def run(args) -> int:
     space = load_space(args.space)
     out = Path(args.out)
     stats = run_sweep(space, args.model, out, args.workers, args.scheduler, args.resume,
-                      progress=not args.json)
+                      progress=show_progress(args))
     rows = read_rows(out)
     budgets = {"max_error": args.max_error, "max_energy": args.max_energy,
                "max_latency": args.max_latency}
@@ -62,7 +63,8 @@ def run(args) -> int:
               f"{stats['accuracy_seconds']:.1f} s for {stats['settings']} expansion settings, "
               f"performance model {stats['performance_seconds']:.1f} s "
               f"({doc['points_per_second']:.0f} points/s)")
-        print(f"Pareto front: {summary['pareto_points']} points; summary: {out / 'summary.md'}")
+        print(f"3-D Pareto front (error, energy, latency): {summary['pareto_points']} points; "
+              f"summary: {out / 'summary.html'}")
         if summary["best"]:
             b = summary["best"]
             print(f"best under budgets: {b['point_id']} error {b['error']:.3g}, energy "

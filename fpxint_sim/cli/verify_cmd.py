@@ -6,6 +6,7 @@ import json
 import sys
 
 from fpxint_sim.cli.expansion_args import add_expansion_args, expansion_config
+from fpxint_sim.cli.progress import layer_progress
 from fpxint_sim.cli.tables import format_table
 
 
@@ -28,7 +29,8 @@ def run(args) -> int:
     from fpxint_sim.verify import verify_model
 
     hw = load_accelerator(args.hw or default_hw_config_path())
-    result = verify_model(args.model, expansion_config(args), hw, args.samples)
+    with layer_progress(args, "verify: layers run"):
+        result = verify_model(args.model, expansion_config(args), hw, args.samples)
     if args.json:
         json.dump(result, sys.stdout, indent=2)
         sys.stdout.write("\n")

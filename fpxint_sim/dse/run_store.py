@@ -62,7 +62,9 @@ def read_rows(out: Path) -> list[dict]:
     if not path.exists():
         return []
     with path.open(newline="") as f:
-        return [{k: _parse(v) for k, v in row.items()} for row in csv.DictReader(f)]
+        # point ids are hex text: "936791542680" or "0123e4567890" must not become numbers
+        return [{k: v if k == "point_id" else _parse(v) for k, v in row.items()}
+                for row in csv.DictReader(f)]
 
 
 def _parse(v: str):

@@ -11,6 +11,8 @@ Layout (units in key names; cycles are at hw.clock_mhz; latency_us = cycles / cl
     totals      counters of the whole network in the chosen orders (= sum over layers),
                 epilogue ops by kind, overflow_events (null until the engine reports them),
                 per_sample latency and energy (model runs: one batch of `samples` inputs)
+    headline    derived from totals (`headline`): per inference latency, energy, throughput,
+                utilization, the split of the cycles and what bounds the run
     schedule    chosen orders vs the naive order: DRAM bytes, cycles, energy, latency
     layers      per layer: GEMM, terms, pairs, chosen order, counters, epilogue ops, each order's
                 summary, and `per_job`: every (i, j) job counted on its own
@@ -107,6 +109,42 @@ def hw_entry(hw: Accelerator, hw_file: str) -> dict:
     return {"file": hw_file, **d, "num_pes": hw.num_pes}
 
 
+# The run is bound by the largest of these three parts of its cycles. A job takes
+# max(compute + stall, vector) cycles, so the vector unit bounds only what exceeds compute + stall.
+BOUND_RULE = ("cycles split into compute (array busy: MACs, fill, drain, folds), DRAM stall "
+              "(waiting for memory) and vector-unit excess (cycles - compute - stall, where the "
+              "epilogue outlasts the array); the largest part bounds the run")
+BOUNDS = {"compute": "compute", "dram_stall": "DRAM", "vector_excess": "vector unit"}
+INFERENCE_NOUN = {"digits_cnn": "image", "minilm": "sentence"}
+
+
+def cycle_split(c: dict) -> dict:
+    """Counters (a layer or the totals) -> {compute, dram_stall, vector_excess} cycles."""
+    return {"compute": c["compute_cycles"], "dram_stall": c["stall_cycles"],
+            "vector_excess": c["cycles"] - c["compute_cycles"] - c["stall_cycles"]}
+
+
+def bound_of(split: dict) -> str:
+    """The largest part of a cycle split (ties: compute, then DRAM, then vector)."""
+    return max(split, key=lambda k: (split[k], -list(BOUNDS).index(k)))
+
+
+def headline(document: dict) -> dict:
+    """Per-inference figures and the bound, from the totals alone (old documents too)."""
+    t, source = document["totals"], document["run"].get("source") or {}
+    count = source.get("samples") or 1
+    noun = INFERENCE_NOUN.get(source.get("model") or "", "sample") if source.get("samples") \
+        else "inference"
+    split = cycle_split(t)
+    bound = bound_of(split)
+    latency_us = t["latency_us"] / count
+    return {"per": noun, "inferences": count, "latency_us": latency_us,
+            "energy_pj": t["energy_total_pj"] / count,
+            "throughput_per_s": 1e6 / latency_us if latency_us > 0 else None,
+            "utilization": t["utilization"], "cycle_split": split,
+            "bound": bound, "bound_label": BOUNDS[bound], "bound_rule": BOUND_RULE}
+
+
 def build_report(runs: Sequence[LayerRun], hw: Accelerator, run_info: dict,
                  quality: dict | None = None) -> dict:
     """The whole document; `run_info` holds command, source, hw, expansion, versions."""
@@ -130,6 +168,8 @@ def build_report(runs: Sequence[LayerRun], hw: Accelerator, run_info: dict,
         "cycles_saved": nv["cycles"] - ch["cycles"],
         "orders_chosen": _sum_dicts({r.schedule.best_order: 1} for r in runs),
     }
-    return {"schema": SCHEMA, "run": run_info, "units": UNITS, "quality": quality,
-            "totals": totals, "schedule": schedule,
-            "layers": [_layer_entry(r, clock) for r in runs], "terms": _terms(runs, clock)}
+    document = {"schema": SCHEMA, "run": run_info, "units": UNITS, "quality": quality,
+                "totals": totals, "schedule": schedule,
+                "layers": [_layer_entry(r, clock) for r in runs], "terms": _terms(runs, clock)}
+    document["headline"] = headline(document)
+    return document

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from fpxint_sim.report.html_page import report_html
+from fpxint_sim.report.html_page import page_energy_unit, report_html
 from fpxint_sim.report.layers_csv import layers_csv_text
 from fpxint_sim.report.plots import report_figures
 
@@ -16,7 +16,8 @@ def report_json_text(document: dict) -> str:
 
 def render_report_files(document: dict, plots: bool = True) -> dict[str, str]:
     """{file name: text} for report.json, layers.csv and report.html."""
-    figures = report_figures(document) if plots else []
+    unit = page_energy_unit(document)
+    figures = report_figures(document, unit) if plots else []
     return {"report.json": report_json_text(document),
             "layers.csv": layers_csv_text(document),
-            "report.html": report_html(document, figures)}
+            "report.html": report_html(document, figures, unit)}

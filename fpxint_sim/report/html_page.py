@@ -1,100 +1,191 @@
-"""report.html: a self-contained page (inline CSS, figures as base64 PNG) from a report document."""
+"""report.html: the page of one run, rendered from its report document (templates/report)."""
 
 from __future__ import annotations
 
-import base64
-import html
-import json
+from pathlib import Path
 
-STYLE = """body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px;color:#222}
-table{border-collapse:collapse;font-size:13px;margin:0.5em 0 1.5em}
-td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
-td:first-child,th:first-child{text-align:left}th{background:#f0f0f0}
-figure{margin:1em 0}figcaption{font-weight:600;margin-bottom:0.3em}img{max-width:100%}
-code{background:#f4f4f4;padding:1px 4px}.note{color:#666;font-size:13px}"""
-
-
-def _fmt(v) -> str:
-    if v is None:
-        return "n/a"
-    if isinstance(v, float):
-        return f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
-    if isinstance(v, int):
-        return f"{v:,}"
-    return str(v)
+from fpxint_sim.report.document import BOUNDS, bound_of, cycle_split, headline
+from fpxint_sim.report.labels import (
+    EPILOGUE_OPS,
+    EXPANSION,
+    JOB_ORDERS,
+    JOB_ORDERS_SHORT,
+    QUALITY,
+    dataflow_label,
+    human,
+)
+from fpxint_sim.report.plots import ENERGY_NAMES, component_color
+from fpxint_sim.report.share_bar import share_bar
+from fpxint_sim.report.templating import png_data_uri, render_page
+from fpxint_sim.report.units import binary_bytes, energy_unit, num, percent, time_unit
+from fpxint_sim.sim.energy import ENERGY_COMPONENTS
 
 
-def _table(header: list[str], rows: list[list]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(c))}</td>" for c in r) + "</tr>"
-                   for r in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+def page_energy_unit(doc: dict) -> tuple[str, float]:
+    """The page's one energy unit: readable for the energy per inference."""
+    return energy_unit(headline(doc)["energy_pj"])
 
 
-def _run_section(doc: dict) -> str:
-    run = doc["run"]
-    hw = run.get("hw", {})
+def _headline_cards(doc: dict, head: dict, e_unit, t_unit) -> list[dict]:
+    per = head["per"]
+    split = head["cycle_split"]
+    total = sum(split.values()) or 1
+    cards = [
+        {"id": "headline-latency", "label": f"latency per {per}",
+         "value": num(head["latency_us"] / t_unit[1]), "unit": t_unit[0],
+         "detail": (f"batch of {head['inferences']:,} run as one: "
+                    f"{num(doc['totals']['latency_us'] / t_unit[1])} {t_unit[0]}")
+         if head["inferences"] > 1 else "layers run one after another"},
+        {"id": "headline-energy", "label": f"energy per {per}",
+         "value": num(head["energy_pj"] / e_unit[1]), "unit": e_unit[0],
+         "detail": f"whole run {num(doc['totals']['energy_total_pj'] / e_unit[1])} {e_unit[0]}"},
+        {"id": "headline-throughput", "label": "throughput",
+         "value": num(head["throughput_per_s"]), "unit": f"{per}s / s",
+         "detail": f"at {num(float(doc['run']['hw']['clock_mhz']))} MHz"},
+        {"id": "headline-utilization", "label": "MAC utilization",
+         "value": percent(head["utilization"]), "unit": "",
+         "detail": "useful MACs / MAC slots of the run"},
+        {"id": "headline-bound", "label": "bound by", "value": head["bound_label"], "unit": "",
+         "cls": "bound",
+         "detail": ", ".join(f"{BOUNDS[k]} {percent(v / total, 0)}" for k, v in split.items())
+         + " of cycles"},
+    ]
+    area = doc.get("area")
+    if area:
+        cards.append({"id": "headline-area", "label": "area", "unit": "mm²",
+                      "value": num(float(area["total_mm2"])),
+                      "detail": f"{len(area.get('breakdown_mm2') or {})} components"})
+    return [{"cls": "", **c} for c in cards]
+
+
+def _totals_rows(doc: dict, e_unit, t_unit) -> list[tuple[str, str]]:
+    t = doc["totals"]
+    split = cycle_split(t)
+    rows = [("layers", num(t["layers"])), ("integer jobs", num(t["jobs"])),
+            ("MACs", num(t["macs"])), ("cycles", num(t["cycles"])),
+            ("of which compute", num(split["compute"])),
+            ("of which DRAM stall", num(split["dram_stall"])),
+            ("of which vector-unit excess", num(split["vector_excess"])),
+            (f"latency ({t_unit[0]})", num(t["latency_us"] / t_unit[1])),
+            ("MAC utilization", percent(t["utilization"])),
+            ("DRAM read", binary_bytes(t["dram_read_bytes"])),
+            ("DRAM written", binary_bytes(t["dram_write_bytes"])),
+            ("vector-unit ops", num(t["vector_ops"])),
+            (f"energy ({e_unit[0]})", num(t["energy_total_pj"] / e_unit[1])),
+            ("accumulator overflow events",
+             "not measured" if t["overflow_events"] is None else num(t["overflow_events"]))]
+    return rows
+
+
+def _layer_rows(doc: dict, e_unit, t_unit) -> list[dict]:
+    rows = []
+    for ly in doc["layers"]:
+        g = ly["gemm"]
+        dram = ly["dram_read_bytes"] + ly["dram_write_bytes"]
+        bound = bound_of(cycle_split(ly))
+        rows.append({"id": f"layer-{ly['name']}", "cells": [
+            (ly["name"], None, "text"), (ly["kind"], None, "text"),
+            (f"{g['m']:,}×{g['k']:,}×{g['n']:,}" + (f" ×{ly['groups']}" if ly["groups"] > 1
+                                                    else ""), g["m"] * g["k"] * g["n"], ""),
+            (f"{ly['w_terms']}×{ly['a_terms']}", ly["w_terms"] * ly["a_terms"], ""),
+            (num(ly["jobs"]), ly["jobs"], ""),
+            (JOB_ORDERS_SHORT.get(ly["order"], ly["order"]), None, "text"),
+            (num(ly["macs"]), ly["macs"], ""), (num(ly["cycles"]), ly["cycles"], ""),
+            (percent(ly["stall_cycles"] / ly["cycles"] if ly["cycles"] else 0.0),
+             ly["stall_cycles"] / ly["cycles"] if ly["cycles"] else 0.0, ""),
+            (BOUNDS[bound], None, "text"),
+            (percent(ly["utilization"]), ly["utilization"], ""),
+            (binary_bytes(dram), dram, ""),
+            (num(ly["energy_total_pj"] / e_unit[1]), ly["energy_total_pj"], ""),
+            (num(ly["latency_us"] / t_unit[1]), ly["latency_us"], ""),
+        ]})
+    return rows
+
+
+LAYER_HEADER = ("layer", "kind", "GEMM M×K×N (×groups)", "terms w×a", "jobs", "job order",
+                "MACs", "cycles", "stalled", "bound by", "MAC util.", "DRAM traffic",
+                "energy ({e})", "latency ({t})")
+
+
+def _job_order(doc: dict, e_unit, t_unit) -> dict:
+    s = doc["schedule"]
+    rows = []
+    for label, o in (("naive", s["naive"]), ("chosen per layer", s["chosen"])):
+        rows.append([label, num(o["jobs"]), num(o["cycles"]), binary_bytes(o["dram_bytes"]),
+                     num(o["energy_total_pj"] / e_unit[1]), num(o["latency_us"] / t_unit[1])])
+    chosen = [(JOB_ORDERS_SHORT.get(k, k), JOB_ORDERS.get(k, k), v)
+              for k, v in sorted(s["orders_chosen"].items())]
+    return {"rows": rows, "chosen": chosen, "dram_saved": binary_bytes(s["dram_bytes_saved"]),
+            "cycles_saved": num(s["cycles_saved"])}
+
+
+def _provenance(doc: dict) -> list[tuple[str, str]]:
+    run, hw = doc["run"], doc["run"]["hw"]
+    source = run.get("source") or {}
+    rows = [("command", run.get("command", "")), ("schema", doc["schema"]),
+            ("accelerator file", hw.get("file", "")),
+            ("accelerator", f"{hw.get('name')}: {hw.get('description', '')}"),
+            ("source", f"{source.get('kind', '')} {source.get('name', '')}".strip())]
+    if source.get("samples"):
+        rows.append(("inputs", f"{source['samples']:,} in one batch"))
+    for f in source.get("float_layers") or []:
+        rows.append(("left in float", " ".join(map(str, f))))
+    for k, v in (run.get("expansion") or {}).items():
+        if k != "label" and v is not None:
+            rows.append((human(k, EXPANSION), str(v)))
+    versions = run.get("versions") or {}
+    rows.append(("versions", ", ".join(f"{k} {v}" for k, v in versions.items() if v)))
+    rows += [("assumption", a) for a in run.get("assumptions") or []]
+    return rows
+
+
+def _energy_share(doc: dict, head: dict, e_unit) -> dict:
+    per = doc["totals"]["energy_pj"]
+    n = head["inferences"]
+    comps = [c for c in ENERGY_COMPONENTS if per.get(c, 0.0) > 0]
+    return share_bar(f"Energy per {head['per']} by component",
+                     [(ENERGY_NAMES.get(c, c), per[c] / n) for c in comps], e_unit,
+                     colors=[component_color(c) for c in comps])
+
+
+def _technology(doc: dict) -> dict | None:
+    tech = doc.get("technology")
+    if not tech:
+        return None
+    return {"node": tech.get("node_nm"), "dram": tech.get("dram_type"),
+            "figures": [(f["key"], num(float(f["value"])), f["unit"], f["source"])
+                        for f in tech.get("figures") or []]}
+
+
+def report_html(doc: dict, figures: list[dict], e_unit: tuple[str, float]) -> str:
+    """The page; `figures` ({id, title, note, png}) are embedded as data URIs."""
+    head = headline(doc)
+    t_unit = time_unit(head["latency_us"])
+    run, hw = doc["run"], doc["run"]["hw"]
     array = hw.get("array", {})
-    rows = [["command", run.get("command", "")],
-            ["source", json.dumps(run.get("source", {}))],
-            ["accelerator", f"{hw.get('name')} ({hw.get('file')}): "
-                            f"{array.get('array_rows')}x{array.get('array_cols')} "
-                            f"{array.get('dataflow')}, {hw.get('clock_mhz')} MHz"],
-            ["expansion", run.get("expansion", {}).get("label", "")],
-            ["versions", ", ".join(f"{k} {v}" for k, v in run.get("versions", {}).items() if v)]]
-    rows += [["assumption", a] for a in run.get("assumptions", [])]
-    return "<h2>Run</h2>" + _table(["", ""], rows)
-
-
-def _totals_section(doc: dict) -> str:
-    t, s = doc["totals"], doc["schedule"]
-    rows = [[k, t[k]] for k in ("layers", "jobs", "macs", "cycles", "compute_cycles",
-                                "stall_cycles", "vector_cycles", "latency_us", "utilization",
-                                "dram_read_bytes", "dram_write_bytes", "energy_total_pj",
-                                "overflow_events")]
-    rows += [[f"energy {k} (pJ)", v] for k, v in t["energy_pj"].items()]
-    rows += [[f"epilogue ops: {k}", v] for k, v in t["epilogue_ops"].items()]
-    sched = _table(["order", "jobs", "cycles", "stall cycles", "DRAM bytes", "energy (pJ)",
-                    "latency (us)"],
-                   [[name, o["jobs"], o["cycles"], o["stall_cycles"], o["dram_bytes"],
-                     o["energy_total_pj"], o["latency_us"]]
-                    for name, o in (("naive", s["naive"]), ("chosen", s["chosen"]))])
-    quality = ""
-    if doc.get("quality"):
-        quality = "<h2>Outputs of the run</h2>" + _table(
-            ["metric", "value"], [[k, v] for k, v in doc["quality"].items()])
-    return ("<h2>Totals (chosen job orders)</h2>" + _table(["", ""], rows) + quality
-            + "<h2>Job order: chosen vs naive</h2>" + sched
-            + f"<p class=note>orders chosen per layer: {html.escape(str(s['orders_chosen']))}</p>")
-
-
-def _layers_section(doc: dict) -> str:
-    rows = [[ly["name"], f"{ly['gemm']['m']}x{ly['gemm']['k']}x{ly['gemm']['n']}"
-             + (f" x{ly['groups']}g" if ly["groups"] > 1 else ""),
-             f"{ly['w_terms']}x{ly['a_terms']}", ly["jobs"], ly["order"], ly["macs"],
-             ly["cycles"], ly["stall_cycles"], f"{100 * ly['utilization']:.1f} %",
-             ly["dram_read_bytes"] + ly["dram_write_bytes"], ly["energy_total_pj"],
-             ly["latency_us"], ly["schedule"]["naive"]["cycles"],
-             ly["schedule"]["naive"]["dram_bytes"]] for ly in doc["layers"]]
-    return "<h2>Layers</h2>" + _table(
-        ["layer", "GEMM MxKxN", "terms w x a", "jobs", "order", "MACs", "cycles", "stall",
-         "util.", "DRAM bytes", "energy (pJ)", "latency (us)", "naive cycles",
-         "naive DRAM bytes"], rows)
-
-
-def report_html(doc: dict, figures: list[tuple[str, bytes]]) -> str:
-    """The page; `figures` are (title, PNG bytes) embedded as data URIs."""
-    title = f"fpxint_sim report: {doc['run'].get('source', {}).get('name', '')}"
-    if figures:
-        figs = "".join(
-            f"<figure><figcaption>{html.escape(t)}</figcaption><img alt='{html.escape(t)}' "
-            f"src='data:image/png;base64,{base64.b64encode(png).decode()}'></figure>"
-            for t, png in figures)
-    else:
-        figs = "<p class=note>No plots: the report has no layers.</p>"
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
-            f"</title><style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
-            f"<p class=note>schema {html.escape(doc['schema'])}; the numbers are in report.json "
-            f"and layers.csv next to this page.</p>"
-            + _run_section(doc) + _totals_section(doc) + "<h2>Plots</h2>" + figs
-            + _layers_section(doc) + "</body></html>\n")
+    source_name = Path(str((run.get("source") or {}).get("name", "run"))).name  # path: provenance
+    title = f"{source_name} on {hw.get('name', '?')}"
+    subtitle = (f"{array.get('array_rows')}×{array.get('array_cols')} array, dataflow "
+                f"{dataflow_label(array.get('dataflow', '?'))}, "
+                f"{num(float(hw.get('clock_mhz', 0)))} MHz · "
+                f"{(run.get('expansion') or {}).get('label', '')}")
+    area = doc.get("area")
+    return render_page(
+        "report.html.j2", title=title, subtitle=subtitle,
+        cards=_headline_cards(doc, head, e_unit, t_unit), bound_rule=head["bound_rule"],
+        e_unit=e_unit[0], t_unit=t_unit[0], per=head["per"],
+        energy_share=_energy_share(doc, head, e_unit),
+        quality=[(human(k, QUALITY), num(v, 4) if isinstance(v, float) else num(v))
+                 for k, v in (doc.get("quality") or {}).items()],
+        totals=_totals_rows(doc, e_unit, t_unit),
+        epilogue=[(human(k, EPILOGUE_OPS), num(v))
+                  for k, v in doc["totals"]["epilogue_ops"].items()],
+        job_order=_job_order(doc, e_unit, t_unit),
+        dataflow=dataflow_label(array.get("dataflow", "?")),
+        figures=[{**f, "src": png_data_uri(f["png"])} for f in figures],
+        layer_header=[h.format(e=e_unit[0], t=t_unit[0]) for h in LAYER_HEADER],
+        layers=_layer_rows(doc, e_unit, t_unit),
+        area=None if not area else {
+            "total": num(float(area["total_mm2"])),
+            "parts": [(k, num(float(v))) for k, v in (area.get("breakdown_mm2") or {}).items()]},
+        technology=_technology(doc), provenance=_provenance(doc))

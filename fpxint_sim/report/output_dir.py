@@ -19,19 +19,24 @@ from fpxint_sim.errors import InputError
 from fpxint_sim.report.document import SCHEMA_PREFIX
 
 REPORT_FILES = ("report.json", "layers.csv", "report.html")
+RUN_REPORT = (REPORT_FILES, SCHEMA_PREFIX)  # (our files, schema prefix of the first one's JSON)
 
 
-def _is_our_report(path: Path) -> bool:
+def _is_our_report(path: Path, kind=RUN_REPORT) -> bool:
+    files, prefix = kind
     try:
-        with open(path / "report.json") as f:
+        with open(path / files[0]) as f:
             schema = json.load(f).get("schema", "")
     except (OSError, ValueError, AttributeError):
         return False
-    return isinstance(schema, str) and schema.startswith(SCHEMA_PREFIX)
+    return isinstance(schema, str) and schema.startswith(prefix)
 
 
-def check_out_dir(path: str | Path) -> None:
-    """Raise InputError unless `path` is absent, empty, or a previous fpxint_sim report."""
+def check_out_dir(path: str | Path, kind=RUN_REPORT) -> None:
+    """Raise InputError unless `path` is absent, empty, or a previous fpxint_sim report.
+
+    `kind` is (file names, schema prefix): a compare folder has its own (report/compare.py).
+    """
     path = Path(path)
     if not path.exists():
         if path.is_symlink():
@@ -42,24 +47,24 @@ def check_out_dir(path: str | Path) -> None:
     entries = sorted(os.listdir(path))
     if not entries:
         return
-    foreign = [e for e in entries if e not in REPORT_FILES]
-    if foreign or not _is_our_report(path):
+    foreign = [e for e in entries if e not in kind[0]]
+    if foreign or not _is_our_report(path, kind):
         listed = ", ".join((foreign or entries)[:5])
         raise InputError(f"--out {path}: exists and is not an fpxint_sim report (holds {listed}); "
                          "choose another directory or empty it")
 
 
-def write_report_dir(path: str | Path, files: dict[str, str]) -> Path:
+def write_report_dir(path: str | Path, files: dict[str, str], kind=RUN_REPORT) -> Path:
     """Write `files` ({name: text}) as directory `path`, replacing a previous report there."""
     path = Path(path)
-    check_out_dir(path)
+    check_out_dir(path, kind)
     try:
-        return _write(path, files)
+        return _write(path, files, kind)
     except OSError as e:
         raise InputError(f"--out {path}: cannot write the report: {e}") from None
 
 
-def _write(path: Path, files: dict[str, str]) -> Path:
+def _write(path: Path, files: dict[str, str], kind) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.partial-", dir=path.parent))
     old = None
@@ -67,7 +72,7 @@ def _write(path: Path, files: dict[str, str]) -> Path:
         for name, text in files.items():
             (tmp / name).write_text(text, encoding="utf-8")
         os.chmod(tmp, 0o777 & ~_umask())
-        check_out_dir(path)  # again: something may have appeared meanwhile
+        check_out_dir(path, kind)  # again: something may have appeared meanwhile
         if path.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old-", dir=path.parent))
             os.rename(path, old / "previous")
