@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from fpxint_sim.cli.tables import format_convergence_table
+from fpxint_sim.report.text_table import format_convergence_table
 
 
 def add_parser(sub):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fpxint_sim.cli.tables import format_table
+from fpxint_sim.report.text_table import format_table
 
 
 def _operands(forward) -> str:

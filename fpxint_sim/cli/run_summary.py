@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fpxint_sim.cli.tables import format_table
+from fpxint_sim.report.text_table import format_table
 
 MAX_ROWS = 40  # longer networks: first and last layers, the rest summed in the total
 

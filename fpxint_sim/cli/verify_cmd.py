@@ -7,7 +7,7 @@ import sys
 
 from fpxint_sim.cli.expansion_args import add_expansion_args, expansion_config
 from fpxint_sim.cli.progress import layer_progress
-from fpxint_sim.cli.tables import format_table
+from fpxint_sim.report.text_table import format_table
 
 
 def add_parser(sub):

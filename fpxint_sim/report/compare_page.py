@@ -111,7 +111,7 @@ def _delta_class(d, higher_is_better: bool = False) -> str:
 
 def compare_text(cmp: dict) -> str:
     """The terminal view: runs, totals with deltas, the largest per-layer changes."""
-    from fpxint_sim.cli.tables import format_table
+    from fpxint_sim.report.text_table import format_table
 
     e_unit, t_unit = _units(cmp)
     runs = cmp["runs"]
