@@ -22,8 +22,8 @@ from fpxint_sim.accuracy.evaluate import (
     evaluate_minilm,
     evaluate_minilm_hqq,
 )
-from fpxint_sim.models.sentences import default_sentences
 from fpxint_sim.expand import ExpansionConfig as C
+from fpxint_sim.models.sentences import default_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = "<!-- reading: written by hand, kept when the tables above are regenerated -->"

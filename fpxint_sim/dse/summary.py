@@ -48,6 +48,17 @@ def _budget_text(budgets: dict) -> str:
         or "none"
 
 
+def table_order(rows: list[dict], pareto3: list[dict], feasible: list[dict]) -> list[dict]:
+    """Front points under the budgets (ranked), the rest of the front, then every other point."""
+    first = [r["point_id"] for r in feasible]
+    taken = set(first)
+    first += [r["point_id"] for r in pareto3 if r["point_id"] not in taken]
+    taken.update(first)
+    rest = [r for r in ranked(rows) if r["point_id"] not in taken]
+    by_id = {r["point_id"]: r for r in rows}
+    return [by_id[i] for i in first] + rest
+
+
 def write_summary(out: Path, rows: list[dict], meta: dict, budgets: dict) -> dict:
     """pareto.csv, pareto_energy.png, pareto_latency.png, summary.md, summary.html in `out`."""
     from fpxint_sim.report.sweep_page import summary_html, summary_markdown
@@ -72,6 +83,7 @@ def write_summary(out: Path, rows: list[dict], meta: dict, budgets: dict) -> dic
     feasible = ranked(within_budgets(pareto3, **budgets))
     best = feasible[0] if feasible else None
     context = {"meta": meta, "rows": rows, "pareto3": ranked(pareto3), "feasible": feasible,
+               "ordered": table_order(rows, ranked(pareto3), feasible),
                "best": best, "settings": settings, "figures": figures,
                "budgets": _budget_text(budgets)}
     (out / "summary.md").write_text(summary_markdown(context))

@@ -14,19 +14,6 @@ from fpxint_sim.report.units import energy_unit, num, percent
 MD_ROWS = 20  # ranked 3-D front points listed in summary.md
 
 
-def _order(ctx: dict) -> list[dict]:
-    """Front points under the budgets (ranked), the rest of the front, then every other point."""
-    from fpxint_sim.dse.pareto import ranked
-
-    feasible = [r["point_id"] for r in ctx["feasible"]]
-    taken = set(feasible)
-    first = feasible + [r["point_id"] for r in ctx["pareto3"] if r["point_id"] not in taken]
-    taken.update(first)
-    rest = [r for r in ranked(ctx["rows"]) if r["point_id"] not in taken]
-    by_id = {r["point_id"]: r for r in ctx["rows"]}
-    return [by_id[i] for i in first] + rest
-
-
 def _figures_line(ctx: dict) -> str:
     m = ctx["meta"]
     e, lat = ctx["figures"][0]["front2d"], ctx["figures"][1]["front2d"]
@@ -71,7 +58,7 @@ def summary_html(ctx: dict) -> str:
     rank = {r["point_id"]: i + 1 for i, r in enumerate(ctx["feasible"])}
     cols = list(next(iter(ctx["settings"].values())))
     rows = []
-    for r in _order(ctx):
+    for r in ctx["ordered"]:
         s = ctx["settings"][r["point_id"]]
         rows.append({"id": f"pt-{r['point_id']}", "cells": [
             (str(rank.get(r["point_id"], "")), rank.get(r["point_id"], 1e9), ""),
