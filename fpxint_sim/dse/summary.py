@@ -50,26 +50,28 @@ def _plot(rows, pareto_ids, x: str, path: Path) -> bytes:
     return buf.getvalue()
 
 
-def write_summary(out: Path, rows: list[dict], meta: dict, budgets: dict) -> dict:
+def write_summary(out: Path, rows: list[dict], meta: dict, budgets: dict,
+                  objectives=OBJECTIVES) -> dict:
     """pareto.csv, pareto_energy.png, pareto_latency.png, summary.md, summary.html in `out`."""
     out = Path(out)
-    pareto3 = front(rows)
+    pareto3 = front(rows, objectives)
     ids_e = {r["point_id"] for r in front(rows, ("error", "energy_uj"))}
     ids_l = {r["point_id"] for r in front(rows, ("error", "latency_us"))}
     with (out / "pareto.csv").open("w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
-        w.writerows(ranked(pareto3))
+        w.writerows(ranked(pareto3, objectives))
     png_e = _plot(rows, ids_e, "energy_uj", out / "pareto_energy.png")
     png_l = _plot(rows, ids_l, "latency_us", out / "pareto_latency.png")
-    feasible = ranked(within_budgets(pareto3, **budgets))
+    feasible = ranked(within_budgets(pareto3, **budgets), objectives)
     best = feasible[0] if feasible else None
     budget_txt = ", ".join(f"{k} <= {v}" for k, v in budgets.items() if v is not None) or "none"
     md = [f"# Sweep summary: {meta['space']} on {meta['model']}", "",
           f"{meta['points']} points ({meta['pruned']['constraints']} pruned by constraints, "
           f"{meta['pruned']['unsupported_operands']} with operand widths the PEs lack), "
-          f"{len(pareto3)} on the Pareto front over ({', '.join(OBJECTIVES)}).",
-          f"Budgets: {budget_txt}. Ranking: lowest energy x latency, then error.", ""]
+          f"{len(pareto3)} on the Pareto front over ({', '.join(objectives)}).",
+          f"Budgets: {budget_txt}. Ranking: lowest energy x latency"
+          + (" x area" if "area_mm2" in objectives else "") + ", then error.", ""]
     if best:
         md.append("**Best point under the budgets:** " + ", ".join(
             f"{k} = {_fmt(v)}" for k, v in best.items() if k.startswith(("hw.", "exp."))

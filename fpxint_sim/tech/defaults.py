@@ -149,3 +149,29 @@ def apply_technology(hw: Accelerator, raw: dict, error: Error) -> Accelerator:
                           "mW", "table (logic45.py): aladdin2014 leakage per um^2 x area"
                           f"{scale}")
     return dataclasses.replace(hw, static_power_mw=static, technology_figures=tuple(figs.rows))
+
+
+def technology_entry(hw: Accelerator) -> dict:
+    """The report's `technology` section. A description built without the loader (a SCALE-Sim
+    .cfg, or code) lists its energy figures with source 'schema default'."""
+    rows = hw.technology_figures or _schema_defaults(hw)
+    return {"node_nm": hw.technology_node_nm, "dram_type": hw.dram_type,
+            "figures": [{"key": k, "value": v, "unit": u, "source": s} for k, v, u, s in rows]}
+
+
+def _schema_defaults(hw: Accelerator) -> list[tuple[str, float, str, str]]:
+    src = "schema default (fpxint_sim/hw/schema.py, Horowitz 45 nm)"
+    rows = [(f"arithmetic.mac_energy_pj.{k}", float(v), "pJ", src)
+            for k, v in hw.arithmetic.mac_energy_pj.items()]
+    for b in area_model.BUFFERS:
+        for access in ("read", "write"):
+            rows.append((f"sram.{b}_sram_{access}_energy_pj_per_byte",
+                         float(hw.sram.energy_pj_per_byte(b, access)), "pJ/byte", src))
+    rows += [("dram.dram_read_energy_pj_per_byte", hw.dram.dram_read_energy_pj_per_byte,
+              "pJ/byte", src),
+             ("dram.dram_write_energy_pj_per_byte", hw.dram.dram_write_energy_pj_per_byte,
+              "pJ/byte", src),
+             ("vector_unit.vector_energy_pj_per_op", hw.vector_unit.vector_energy_pj_per_op,
+              "pJ", src),
+             ("static_power_mw", hw.static_power_mw, "mW", src)]
+    return rows
