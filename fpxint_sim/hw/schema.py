@@ -3,6 +3,11 @@
 Field metadata drives validation (fpxint_sim/hw/validate.py): `minimum` is the smallest allowed
 value (sizes and rates must be > 0, energies and power >= 0). The YAML keys are exactly the field
 names; docs/performance_model.md explains how each number is used.
+
+The energy defaults written below (Horowitz, 45 nm) apply to descriptions built in code or from
+a SCALE-Sim .cfg. A YAML description loaded by fpxint_sim/hw/load.py gets every energy, leakage
+and (with a named dram_type) bandwidth figure it does not give from the technology table at its
+`technology_node_nm` and `dram_type` (fpxint_sim/tech, docs/energy_area.md).
 """
 
 from __future__ import annotations

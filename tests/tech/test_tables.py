@@ -15,10 +15,10 @@ def test_sram_fit_is_the_least_squares_line_through_horowitz_points_in_log_log()
     b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
     assert memory.SRAM_FIT_EXPONENT == pytest.approx(b, rel=1e-12)
     assert memory.SRAM_FIT_A_PJ == pytest.approx(math.exp(my - b * mx), rel=1e-12)
-    # the fit passes within 8 % of each published point
+    # the fit passes within 2.2 % of each published point (measured: +1.6, -2.2, +0.6 %)
     for kib, pj in memory.SRAM_POINTS_64BIT_READ_PJ.items():
         fitted, _ = memory.sram_energy_pj_per_byte_45nm(kib, 1, "x")
-        assert fitted * 8 == pytest.approx(pj, rel=0.08)
+        assert fitted * 8 == pytest.approx(pj, rel=0.022)
 
 
 def test_sram_banks_below_the_fit_are_flagged_and_above_it_refused():
@@ -57,7 +57,7 @@ def test_bit_fusion_int4_mac_uses_the_fused_tree_and_narrow_operands_use_the_wid
     native = pe.datapaths({"int4": 1})
     assert native["int4"].mac_energy_pj(16) == pytest.approx(0.05 + 0.05)
     # four 4x4 multipliers are the area of one 8x8 (quadratic rule) plus three 10-bit adders
-    assert fused["int4"].area_um2() == pytest.approx(282 + 3 * (36 + 31 * 2 / 8))
+    assert fused["int4"].area_um2() == pytest.approx(282 + 3 * (36 + (137 - 36) * 2 / 24))
 
 
 def test_reference_macs_and_logic_interpolation():
