@@ -1,7 +1,7 @@
 """Silicon area of an accelerator at its technology node, by component (mm^2).
 
     pe_array      PEs x PE area (pe.py datapath rule, or area.pe_area_um2)
-    <buf>_sram    cells + per-bank periphery of each buffer (memory.py)
+    <buf>_sram    CACTI-fitted area of each buffer with its banks (memory.py)
     vector_unit   lanes (vector_ops_per_cycle) x one FP32 multiply-add lane
     interconnect  a stated fraction of the sum of the above
 
@@ -33,8 +33,8 @@ def pe_area_um2(hw: Accelerator) -> float:
 
 def sram_area_um2(hw: Accelerator, buffer: str) -> float:
     kib = hw.sram.sram_bytes(buffer) / 1024
-    return memory.sram_area_um2_45nm(kib, hw.sram.sram_banks) * nodes.area_factor(
-        hw.technology_node_nm)
+    um2, _ = memory.sram_area_um2_45nm(kib, hw.sram.sram_banks)
+    return um2 * nodes.area_factor(hw.technology_node_nm)
 
 
 def vector_lane_area_um2(hw: Accelerator) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from fpxint_sim.errors import InputError
 from fpxint_sim.hw import area as area_model
 from fpxint_sim.hw.schema import PRECISIONS, Accelerator
 from fpxint_sim.tech import logic45, memory, nodes, pe
@@ -63,13 +64,14 @@ def _sram(hw: Accelerator, raw: dict, figs: _Figures, scale: str, e: float,
                 try:
                     pj, below = memory.sram_energy_pj_per_byte_45nm(kib, s.sram_banks,
                                                                     f"{b} buffer")
-                except Exception as exc:
-                    raise error(("sram", "sram_banks"), str(exc)) from None
-                bank = kib / s.sram_banks
+                except InputError as exc:
+                    raise error(("sram", f"{b}_sram_kib"), str(exc)) from None
                 how = (f"table (memory.py): horowitz2014 SRAM fit {memory.SRAM_FIT_A_PJ:.4g} * "
-                       f"KiB^{memory.SRAM_FIT_EXPONENT:.4g} pJ/64 bit at a {bank:g} KiB bank"
+                       f"KiB^{memory.SRAM_FIT_EXPONENT:.4g} pJ/64 bit at {kib:g} KiB"
                        + (f" (below the fit's {memory.FIT_MIN_KIB:g} KiB: its value, an upper "
                           "bound)" if below else "")
+                       + f" x {memory.bank_energy_factor(s.sram_banks):.4g} for "
+                       f"{s.sram_banks} bank(s) (cacti40 fit)"
                        + ("; writes taken equal to reads (assumption)" if access == "write"
                           else "") + scale)
                 changes[own] = figs.add(f"sram.{own}", pj * e, "pJ/byte", how)
@@ -105,10 +107,14 @@ def _area_figures(hw: Accelerator, raw: dict, figs: _Figures, scale: str) -> Non
              f"table (pe.py): multipliers, adder tree, accumulator (horowitz2014), registers "
              f"(aladdin2014){scale}")
     for b in area_model.BUFFERS:
+        _, outside = memory.sram_area_um2_45nm(hw.sram.sram_bytes(b) / 1024, hw.sram.sram_banks)
         figs.add(f"area.{b}_sram_um2", area_model.sram_area_um2(hw, b), "um^2",
-                 f"table (memory.py): mistry2007 cell x bits + periphery per bank "
-                 f"({hw.sram.sram_banks} banks; 70 % array efficiency at 32 KiB, assumption)"
-                 f"{scale}")
+                 f"table (memory.py): cacti40 area fit {memory.SRAM_AREA_A_MM2:.4g} * "
+                 f"bytes^{memory.SRAM_AREA_EXPONENT:.4g} mm^2 x "
+                 f"{memory.bank_area_factor(hw.sram.sram_banks):.4g} for {hw.sram.sram_banks} "
+                 "bank(s), x (45/40)^2"
+                 + (" (extrapolated beyond the CACTI points' 448 B-100 KiB)" if outside else "")
+                 + scale)
     figs.add("area.vector_lane_area_um2", area_model.vector_lane_area_um2(hw), "um^2",
              GIVEN if _given(raw, "area", "vector_lane_area_um2") else
              f"table (pe.py): FP32 mult + FP32 add, horowitz2014{scale}")

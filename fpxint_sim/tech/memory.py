@@ -1,16 +1,16 @@
 """On-chip SRAM and off-chip DRAM figures.
 
 SRAM read energy per 64-bit access at 45 nm is a power law a * KiB^b fitted (least squares in
-log-log) to Horowitz's three published SRAM points; an access touches one bank, so the energy
-is evaluated at the bank's size. The fit is valid from FIT_MIN_KIB to FIT_MAX_KIB per bank: a
-smaller bank is charged the FIT_MIN_KIB value (an upper bound, flagged in its source) and a
-larger one is refused (split it into more banks). Area: 6T cells plus periphery that grows with
-the side of each bank's square array (docs/energy_area.md).
+log-log) to Horowitz's three published SRAM points, valid from FIT_MIN_KIB to FIT_MAX_KIB of
+the buffer: a smaller buffer is charged the FIT_MIN_KIB value (an upper bound, flagged in its
+source), a larger one is refused (give its energy explicitly). Banks add the routing to them:
+CACTI puts a banked SRAM's per-access energy and area above the one-bank figure of the same
+capacity, by factors fitted here to published CACTI output (CACTI_40NM). SRAM area is a power
+law fitted to the same CACTI output (docs/energy_area.md).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,35 +24,66 @@ _B, _LOG_A = np.polyfit(np.log(list(SRAM_POINTS_64BIT_READ_PJ)),
                         np.log(list(SRAM_POINTS_64BIT_READ_PJ.values())), 1)
 SRAM_FIT_A_PJ, SRAM_FIT_EXPONENT = float(np.exp(_LOG_A)), float(_B)
 
-SRAM_CELL_UM2_45NM = 0.346  # mistry2007
-# assumption: one 32 KiB bank has 70 % of its area in cells; the rest, periphery, grows with
-# sqrt(bits) of each bank (decoders and sense amplifiers line the sides of the array).
-ARRAY_EFFICIENCY_32KIB, _REF_BITS = 0.70, 32 * 1024 * 8
-PERIPHERY_UM2_PER_SQRT_BIT = (SRAM_CELL_UM2_45NM * _REF_BITS * (1 / ARRAY_EFFICIENCY_32KIB - 1)
-                              / math.sqrt(_REF_BITS))
+# cacti40: CACTI output at 40 nm published with Accelergy's CACTI plug-in (cacti/out.csv):
+# (capacity bytes, banks, output bits) -> (read nJ, write nJ, area mm^2)
+CACTI_40NM = {
+    (448, 1, 16): (0.000499718, 0.000761365, 0.00260362),
+    (8192, 1, 64): (0.00525859, 0.00643241, 0.0426968),
+    (102400, 1, 64): (0.0320811, 0.0220674, 0.506807),
+    (8192, 2, 64): (0.00624361, 0.00679043, 0.0607978),
+    (102400, 16, 64): (0.0345406, 0.0354401, 0.657405),
+    (102400, 32, 64): (0.0369077, 0.0373174, 0.774168),
+}
+CACTI_MIN_BYTES, CACTI_MAX_BYTES = 448, 102400
+AREA_40_TO_45 = (45.0 / 40.0) ** 2  # the node table has no 40 nm row: area of a square feature
+
+
+def _area_fit() -> tuple[float, float]:
+    one = [(c, v[2]) for (c, banks, _), v in CACTI_40NM.items() if banks == 1]
+    b, log_a = np.polyfit(np.log([c for c, _ in one]), np.log([a for _, a in one]), 1)
+    return float(np.exp(log_a)), float(b)
+
+
+def _bank_slope(column: int) -> float:
+    """Least-squares slope k of factor = 1 + k (banks - 1) over the banked CACTI points."""
+    x, y = [], []
+    for (cap, banks, width), v in CACTI_40NM.items():
+        if banks > 1:
+            x.append(banks - 1)
+            y.append(v[column] / CACTI_40NM[(cap, 1, width)][column] - 1)
+    return float(np.dot(x, y) / np.dot(x, x))
+
+
+SRAM_AREA_A_MM2, SRAM_AREA_EXPONENT = _area_fit()  # mm^2 at 40 nm = a * bytes^b
+BANK_ENERGY_SLOPE, BANK_AREA_SLOPE = _bank_slope(0), _bank_slope(2)
 MAX_SRAM_BANKS = 4096
 
 
-def sram_bank_kib(kib: float, banks: int) -> float:
-    return kib / banks
+def bank_energy_factor(banks: int) -> float:
+    return 1.0 + BANK_ENERGY_SLOPE * (banks - 1)
+
+
+def bank_area_factor(banks: int) -> float:
+    return 1.0 + BANK_AREA_SLOPE * (banks - 1)
 
 
 def sram_energy_pj_per_byte_45nm(kib: float, banks: int, where: str) -> tuple[float, bool]:
-    """Read energy per byte at 45 nm and whether the bank was below the fitted range."""
-    bank = sram_bank_kib(kib, banks)
-    if bank > FIT_MAX_KIB:
-        need = math.ceil(kib / FIT_MAX_KIB)
-        raise InputError(f"{where}: a bank of {bank:g} KiB is above the SRAM energy fit's range "
-                         f"({FIT_MIN_KIB:g}-{FIT_MAX_KIB:g} KiB per bank); use sram_banks >= "
-                         f"{need} or give the energy explicitly")
-    below = bank < FIT_MIN_KIB
-    return SRAM_FIT_A_PJ * max(bank, FIT_MIN_KIB) ** SRAM_FIT_EXPONENT / 8.0, below
+    """Read energy per byte of a buffer at 45 nm and whether it is below the fitted range."""
+    if kib > FIT_MAX_KIB:
+        raise InputError(f"{where}: {kib:g} KiB is above the SRAM energy fit's range "
+                         f"({FIT_MIN_KIB:g}-{FIT_MAX_KIB:g} KiB per buffer); give its "
+                         "*_sram_{read,write}_energy_pj_per_byte explicitly")
+    below = kib < FIT_MIN_KIB
+    per_64 = SRAM_FIT_A_PJ * max(kib, FIT_MIN_KIB) ** SRAM_FIT_EXPONENT
+    return per_64 / 8.0 * bank_energy_factor(banks), below
 
 
-def sram_area_um2_45nm(kib: float, banks: int) -> float:
-    """Cells plus per-bank periphery at 45 nm."""
-    bits = kib * 1024 * 8
-    return SRAM_CELL_UM2_45NM * bits + banks * PERIPHERY_UM2_PER_SQRT_BIT * math.sqrt(bits / banks)
+def sram_area_um2_45nm(kib: float, banks: int) -> tuple[float, bool]:
+    """Area of a buffer at 45 nm and whether its size is outside the CACTI points' range
+    (the power law is then extrapolated, and the figure's source says so)."""
+    size = kib * 1024
+    mm2 = SRAM_AREA_A_MM2 * size**SRAM_AREA_EXPONENT * bank_area_factor(banks)
+    return mm2 * 1e6 * AREA_40_TO_45, not CACTI_MIN_BYTES <= size <= CACTI_MAX_BYTES
 
 
 @dataclass(frozen=True)

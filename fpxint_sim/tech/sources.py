@@ -16,9 +16,9 @@ SOURCES = {
         "Y. S. Shao et al., 'Aladdin', ISCA 2014, 40 nm component library (register: 5.98 um^2 "
         "per bit; 32-bit multiplier: 6350 um^2, 80 uW leakage), as tabulated in Accelergy "
         "hwcomponents-library, library/aladdin.py"),
-    "mistry2007": (
-        "K. Mistry et al., 'A 45nm logic technology with high-k + metal gate transistors', "
-        "IEDM 2007: 0.346 um^2 6T SRAM cell"),
+    "cacti40": (
+        "CACTI output at 40 nm (capacity, banks, output width -> read/write energy per access, "
+        "area) published with Accelergy's CACTI plug-in, accelergy-cacti-plug-in cacti/out.csv"),
     "jedec": (
         "JEDEC data rates x interface width: DDR4-3200 x64 (JESD79-4), LPDDR5-6400 x16 channel "
         "(JESD209-5), HBM2E 3.6 Gb/s x1024 (JESD235), HBM3 6.4 Gb/s x1024 (JESD238)"),

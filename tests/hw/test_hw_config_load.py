@@ -83,8 +83,8 @@ BAD = [
     ("sram_banks: 1 ", "sram_banks: 0 ", ":33: key 'sram.sram_banks': must be > 0, got 0"),
     ("sram_banks: 1 ", "sram_banks: 100000 ", ":33: key 'sram.sram_banks': must be <= 4096"),
     ("filter_sram_kib: 64", "filter_sram_kib: 4096",
-     ":33: key 'sram.sram_banks': filter buffer: a bank of 4096 KiB is above the SRAM energy "
-     "fit's range (8-1024 KiB per bank); use sram_banks >= 4"),
+     ":31: key 'sram.filter_sram_kib': filter buffer: 4096 KiB is above the SRAM energy fit's "
+     "range (8-1024 KiB per buffer); give its *_sram_{read,write}_energy_pj_per_byte"),
     ("  dram_bw_bytes_per_cycle: 16\n", "  dram_bw_bytes_per_cycle: 16\n  dram_channels: 65\n",
      ":37: key 'dram.dram_channels': must be <= 64, got 65"),
     ("vector_unit:", "area: {interconnect_area_fraction: 1.5}\nvector_unit:",

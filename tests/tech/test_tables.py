@@ -21,20 +21,37 @@ def test_sram_fit_is_the_least_squares_line_through_horowitz_points_in_log_log()
         assert fitted * 8 == pytest.approx(pj, rel=0.022)
 
 
-def test_sram_banks_below_the_fit_are_flagged_and_above_it_refused():
+def test_sram_buffers_below_the_fit_are_flagged_and_above_it_refused():
     e2, below = memory.sram_energy_pj_per_byte_45nm(2, 1, "x")
     e8, _ = memory.sram_energy_pj_per_byte_45nm(8, 1, "x")
-    assert below and e2 == e8  # the fit's smallest size: an upper bound for a 2 KiB bank
-    assert not memory.sram_energy_pj_per_byte_45nm(2048, 2, "x")[1]
-    with pytest.raises(InputError, match="use sram_banks >= 3"):
-        memory.sram_energy_pj_per_byte_45nm(2048 + 512, 2, "x")
+    assert below and e2 == e8  # the fit's smallest size: an upper bound for a 2 KiB buffer
+    assert not memory.sram_energy_pj_per_byte_45nm(1024, 1, "x")[1]
+    with pytest.raises(InputError, match="above the SRAM energy fit's range"):
+        memory.sram_energy_pj_per_byte_45nm(2048, 16, "x")  # banks do not widen the range
 
 
-def test_more_banks_cost_less_energy_per_access_and_more_area():
+def test_sram_area_fits_the_cacti_points_and_flags_extrapolation():
+    for (size, banks, _), (_, _, mm2) in memory.CACTI_40NM.items():
+        if banks == 1:  # the power law passes within 1.5 % of each one-bank CACTI area
+            um2, outside = memory.sram_area_um2_45nm(size / 1024, 1)
+            assert um2 / memory.AREA_40_TO_45 / 1e6 == pytest.approx(mm2, rel=0.016)
+            assert not outside
+    assert memory.sram_area_um2_45nm(256, 1)[1]  # 256 KiB: beyond 100 KiB, flagged
+
+
+def test_bank_factors_are_the_least_squares_slopes_over_the_banked_cacti_points():
+    # (banks - 1, banked / one-bank - 1): energy (1, 0.18732), (15, 0.07667), (31, 0.15045)
+    assert memory.BANK_ENERGY_SLOPE == pytest.approx(
+        (0.18732 + 15 * 0.07667 + 31 * 0.15045) / (1 + 225 + 961), rel=1e-4)
+    assert memory.BANK_AREA_SLOPE == pytest.approx(
+        (0.42394 + 15 * 0.29715 + 31 * 0.52754) / 1187, rel=1e-4)
+
+
+def test_more_banks_cost_more_energy_per_access_and_more_area():
     e1, _ = memory.sram_energy_pj_per_byte_45nm(256, 1, "x")
-    e4, _ = memory.sram_energy_pj_per_byte_45nm(256, 4, "x")
-    assert e4 < e1
-    assert memory.sram_area_um2_45nm(256, 4) > memory.sram_area_um2_45nm(256, 1)
+    e16, _ = memory.sram_energy_pj_per_byte_45nm(256, 16, "x")
+    assert e16 == pytest.approx(e1 * (1 + 15 * memory.BANK_ENERGY_SLOPE))
+    assert memory.sram_area_um2_45nm(256, 4)[0] > memory.sram_area_um2_45nm(256, 1)[0]
 
 
 def test_node_factors_are_one_at_45nm_and_shrink_with_the_node():
