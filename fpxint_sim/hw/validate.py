@@ -16,8 +16,8 @@ import typing
 from fpxint_sim.errors import InputError
 from fpxint_sim.hw import schema
 from fpxint_sim.hw.schema import Accelerator
+from fpxint_sim.hw.technology import apply_technology
 from fpxint_sim.tech import memory, nodes
-from fpxint_sim.tech.defaults import apply_technology
 
 Lines = dict[tuple[str, ...], int]
 MAX_DRAM_CHANNELS = 64

@@ -32,10 +32,10 @@ from collections.abc import Sequence
 
 from fpxint_sim.hw.area import area_entry
 from fpxint_sim.hw.schema import Accelerator
+from fpxint_sim.hw.technology import technology_entry
 from fpxint_sim.sim.job import JobResult
 from fpxint_sim.sim.schedule import ORDERS
 from fpxint_sim.sim.work_sim import LayerRun
-from fpxint_sim.tech.defaults import technology_entry
 
 SCHEMA = "fpxint_sim.report/1"
 SCHEMA_PREFIX = "fpxint_sim.report/"

@@ -2,7 +2,7 @@
 
 The energies per action are the description's fields, which the loader fills from the
 technology table at the description's node and DRAM type when they are not given
-(fpxint_sim/tech/defaults.py); this file only counts.
+(fpxint_sim/hw/technology.py); this file only counts.
 
     mac          macs x mac_energy_pj[precision of the operand pair]
     <buf>_sram   read bytes x <buf> read energy/byte + write bytes x <buf> write energy/byte

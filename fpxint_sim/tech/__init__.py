@@ -6,7 +6,9 @@ defaults use, each with its source and unit. One file per concern:
     nodes.py     scaling 45 nm -> 28, 16, 7 nm (and the other tabulated nodes)
     memory.py    SRAM energy/area as a function of size and banks; DRAM types
     pe.py        a PE's datapath: MAC energy and PE area by precision (one rule for both)
-    defaults.py  default values of a description at its node, and the figures it used
+
+Plain data and rules only (no accelerator descriptions): fpxint_sim/hw/technology.py fills a
+description's unset figures from this table, and fpxint_sim/hw/area.py computes its area.
 
 docs/energy_area.md derives every figure that is not copied from a source.
 """

@@ -2,7 +2,8 @@
 its node, and record every figure in use with its unit and source.
 
 A key the description gives is kept and recorded with source 'description'; every other figure
-comes from the table (pe.py, memory.py, logic45.py) scaled to the node (nodes.py).
+comes from the technology table (fpxint_sim/tech: pe.py, memory.py, logic45.py) scaled to the
+node (nodes.py).
 """
 
 from __future__ import annotations
