@@ -10,8 +10,9 @@ from pathlib import Path
 
 from fpxint_sim.dse.pareto import OBJECTIVES, front, ranked, within_budgets
 
-SHOWN = ("point_id", "error", "top1_agreement", "energy_uj", "latency_us", "cycles", "pes",
-         "sram_kib", "w_bits", "a_bits", "w_terms", "a_terms_max", "int_jobs", "utilization")
+SHOWN = ("point_id", "error", "top1_agreement", "energy_uj", "latency_us", "area_mm2", "cycles",
+         "pes", "sram_kib", "w_bits", "a_bits", "w_terms", "a_terms_max", "int_jobs",
+         "utilization")
 
 
 def _fmt(v) -> str:
