@@ -6,7 +6,8 @@ from __future__ import annotations
 SOURCES = {
     "horowitz2014": (
         "M. Horowitz, 'Computing's energy problem (and what we can do about it)', ISSCC 2014, "
-        "paper 1.1, energy table (45 nm, 0.9 V) and its companion area figures"),
+        "paper 1.1: the energies per operation at 45 nm, 0.9 V (paper's table and keynote "
+        "slides); the areas of the same units (the keynote slides' area column)"),
     "stillmaker2017": (
         "A. Stillmaker, B. Baas, 'Scaling equations for the accurate prediction of CMOS device "
         "performance from 180 nm to 7 nm', Integration 58 (2017) 74-81: area scaling factors "
