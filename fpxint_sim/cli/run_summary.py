@@ -32,7 +32,8 @@ def format_run_summary(doc: dict) -> str:
              f"{run['expansion']['label']}",
              format_table(header, rows),
              f"job order: chosen {ch['dram_bytes'] / 1024:,.1f} KiB DRAM, {ch['cycles']:,} "
-             f"cycles vs naive {nv['dram_bytes'] / 1024:,.1f} KiB, {nv['cycles']:,} cycles"]
+             f"cycles vs naive {nv['dram_bytes'] / 1024:,.1f} KiB, {nv['cycles']:,} cycles",
+             *_energy_and_area(doc)]
     if doc.get("quality"):
         q = doc["quality"]
         per = doc["totals"]["per_sample"]
@@ -42,3 +43,19 @@ def format_run_summary(doc: dict) -> str:
                      f"top-1 agreement {q['top1_agreement']:.4f} on "
                      f"{run['source']['samples']} samples")
     return "\n".join(lines)
+
+
+def _energy_and_area(doc: dict) -> list[str]:
+    """Where the energy goes, and the silicon it runs on (node, DRAM type, area by part)."""
+    lines = []
+    energy = doc["totals"].get("energy_pj") or {}
+    total = sum(energy.values())
+    if total > 0:
+        lines.append("energy: " + ", ".join(
+            f"{k} {v / 1e6:,.3g} uJ ({100 * v / total:.0f} %)" for k, v in energy.items() if v))
+    area, tech = doc.get("area"), doc.get("technology")
+    if area and tech:
+        parts = ", ".join(f"{k} {v:.3g}" for k, v in area["breakdown_mm2"].items())
+        lines.append(f"area: {area['total_mm2']:.3g} mm^2 at {tech['node_nm']} nm with "
+                     f"{tech['dram_type']} ({parts}); figure sources in report.json technology")
+    return lines

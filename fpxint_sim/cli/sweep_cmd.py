@@ -22,6 +22,10 @@ def add_parser(sub):
     p.add_argument("--max-error", type=float)
     p.add_argument("--max-energy", type=float, help="uJ per inference")
     p.add_argument("--max-latency", type=float, help="us per inference")
+    p.add_argument("--max-area", type=float, help="mm^2 of the accelerator at its node")
+    p.add_argument("--rank-area", action="store_true",
+                   help="Pareto front over error, energy, latency and area; rank by "
+                   "energy x latency x area")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(run=run)
 
@@ -29,6 +33,7 @@ def add_parser(sub):
 def run(args) -> int:
     from fpxint_sim.cli.progress import show_progress
     from fpxint_sim.dse.model_workload import MODELS
+    from fpxint_sim.dse.pareto import OBJECTIVES, OBJECTIVES_WITH_AREA
     from fpxint_sim.dse.run_store import read_rows
     from fpxint_sim.dse.runner import run_sweep
     from fpxint_sim.dse.space import load_space
@@ -45,10 +50,11 @@ def run(args) -> int:
                       progress=show_progress(args))
     rows = read_rows(out)
     budgets = {"max_error": args.max_error, "max_energy": args.max_energy,
-               "max_latency": args.max_latency}
+               "max_latency": args.max_latency, "max_area": args.max_area}
     meta = {"space": args.space, "model": args.model, "points": stats["points"],
             "pruned": stats["pruned"]}
-    summary = write_summary(out, rows, meta, budgets)
+    objectives = OBJECTIVES_WITH_AREA if args.rank_area else OBJECTIVES
+    summary = write_summary(out, rows, meta, budgets, objectives)
     doc = {**stats, **summary, "points_per_second": stats["ran"] / max(stats["seconds"], 1e-9),
            "out": str(out)}
     if args.json:
@@ -68,5 +74,6 @@ def run(args) -> int:
         if summary["best"]:
             b = summary["best"]
             print(f"best under budgets: {b['point_id']} error {b['error']:.3g}, energy "
-                  f"{b['energy_uj']:.3g} uJ, latency {b['latency_us']:.3g} us")
+                  f"{b['energy_uj']:.3g} uJ, latency {b['latency_us']:.3g} us, area "
+                  f"{b['area_mm2']:.3g} mm^2")
     return 0

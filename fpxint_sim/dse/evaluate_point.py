@@ -1,9 +1,11 @@
 """One sweep point: the performance model over the model's layers under the point's
-accelerator and expansion, joined with the (cached) error of the expansion setting."""
+accelerator and expansion, joined with the (cached) error of the expansion setting, and the
+accelerator's area at its node (fpxint_sim/hw/area.py)."""
 
 from __future__ import annotations
 
 from fpxint_sim.dse.space import SweepPoint, sram_kib
+from fpxint_sim.hw.area import total_area_mm2
 from fpxint_sim.sim.job import JobResult
 from fpxint_sim.sim.work_sim import simulate_network_work
 
@@ -35,6 +37,11 @@ def point_row(point: SweepPoint, workload: dict) -> dict:
         "dram_bytes": (total.dram_read_bytes + total.dram_write_bytes) / n,
         "utilization": total.utilization,
     })
+    # silicon and efficiency: inferences/s per mm^2, and inferences/s per W (= per joule)
+    area = total_area_mm2(hw)
+    per_s = 1e6 / row["latency_us"] if row["latency_us"] > 0 else 0.0
+    row.update({"area_mm2": area, "inferences_per_s_per_mm2": per_s / area,
+                "inferences_per_s_per_w": 1e6 / row["energy_uj"] if row["energy_uj"] else 0.0})
     for kind in ENERGY_KINDS:
         row[f"energy_{kind}_uj"] = total.energy_pj.get(kind, 0.0) / n / 1e6
     return row

@@ -9,7 +9,7 @@ grid or seeded random sampling, and constraints that prune points before they ru
     expansion_axes:                        # fields of fpxint_sim.expand.ExpansionConfig
       w_terms: [1, 2, 3]
       a_terms: [1, 2, 4]
-    constraints: {max_sram_kib: 256, max_pes: 1024}
+    constraints: {max_sram_kib: 256, max_pes: 1024, max_area_mm2: 2.5}
 
 Every point is validated (accelerator and expansion) before anything runs; a bad axis or value
 is one error naming the space file and the key.
@@ -31,13 +31,14 @@ import yaml
 
 from fpxint_sim.errors import InputError
 from fpxint_sim.expand.config import ExpansionConfig
+from fpxint_sim.hw.area import total_area_mm2
 from fpxint_sim.hw.schema import Accelerator
 from fpxint_sim.hw.validate import build_accelerator
 from fpxint_sim.sim.job import check_operand_bits
 
 TOP_KEYS = ("name", "description", "base_hw", "sampling", "hw_axes", "expansion_axes",
             "constraints")
-CONSTRAINTS = ("max_sram_kib", "max_pes", "min_pes")
+CONSTRAINTS = ("max_sram_kib", "max_pes", "min_pes", "max_area_mm2")
 EXPANSION_FIELDS = tuple(f.name for f in dataclasses.fields(ExpansionConfig)
                          if f.name != "per_token")
 
@@ -233,7 +234,8 @@ def points(space: SweepSpace) -> tuple[list[SweepPoint], dict]:
 def _dropped_because(c: dict, hw: Accelerator, exp: ExpansionConfig) -> str | None:
     if ("max_sram_kib" in c and sram_kib(hw) > c["max_sram_kib"]) \
             or ("max_pes" in c and hw.num_pes > c["max_pes"]) \
-            or ("min_pes" in c and hw.num_pes < c["min_pes"]):
+            or ("min_pes" in c and hw.num_pes < c["min_pes"]) \
+            or ("max_area_mm2" in c and total_area_mm2(hw) > c["max_area_mm2"]):
         return "constraints"
     try:
         check_operand_bits(hw, exp.w_bits, exp.a_bits)

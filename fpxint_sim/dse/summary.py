@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from fpxint_sim.dse.pareto import front, ranked, within_budgets
+from fpxint_sim.dse.pareto import OBJECTIVES, front, ranked, within_budgets
 from fpxint_sim.dse.space import load_space, points
 
 FIGURES = (("energy_uj", "pareto_energy.png", "error vs energy"),
@@ -43,23 +43,33 @@ def _group(r: dict) -> str:
 
 
 def _budget_text(budgets: dict) -> str:
-    names = {"max_error": "error", "max_energy": "energy (µJ)", "max_latency": "latency (µs)"}
+    names = {"max_error": "error", "max_energy": "energy (µJ)", "max_latency": "latency (µs)",
+             "max_area": "area (mm²)"}
     return ", ".join(f"{names[k]} ≤ {v:g}" for k, v in budgets.items() if v is not None) \
         or "none"
 
 
-def table_order(rows: list[dict], pareto3: list[dict], feasible: list[dict]) -> list[dict]:
+def table_order(rows: list[dict], pareto3: list[dict], feasible: list[dict],
+                objectives=OBJECTIVES) -> list[dict]:
     """Front points under the budgets (ranked), the rest of the front, then every other point."""
     first = [r["point_id"] for r in feasible]
     taken = set(first)
     first += [r["point_id"] for r in pareto3 if r["point_id"] not in taken]
     taken.update(first)
-    rest = [r for r in ranked(rows) if r["point_id"] not in taken]
+    rest = [r for r in ranked(rows, objectives) if r["point_id"] not in taken]
     by_id = {r["point_id"]: r for r in rows}
     return [by_id[i] for i in first] + rest
 
 
-def write_summary(out: Path, rows: list[dict], meta: dict, budgets: dict) -> dict:
+def front_name(objectives) -> str:
+    """'3-D front (error, energy, latency)', or 4-D with area: what the page calls the front."""
+    words = {"error": "error", "energy_uj": "energy", "latency_us": "latency",
+             "area_mm2": "area"}
+    return f"{len(objectives)}-D front ({', '.join(words[o] for o in objectives)})"
+
+
+def write_summary(out: Path, rows: list[dict], meta: dict, budgets: dict,
+                  objectives=OBJECTIVES) -> dict:
     """pareto.csv, pareto_energy.png, pareto_latency.png, summary.md, summary.html in `out`."""
     from fpxint_sim.report.sweep_page import summary_html, summary_markdown
     from fpxint_sim.report.sweep_plot import front_scatter
@@ -67,23 +77,24 @@ def write_summary(out: Path, rows: list[dict], meta: dict, budgets: dict) -> dic
     out = Path(out)
     by_id = {p.point_id: p for p in points(load_space(meta["space"]))[0]}
     settings = {r["point_id"]: point_settings(by_id[r["point_id"]]) for r in rows}
-    pareto3 = front(rows)
+    pareto3 = front(rows, objectives)
     ids3 = {r["point_id"] for r in pareto3}
     with (out / "pareto.csv").open("w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
-        w.writerows(ranked(pareto3))
+        w.writerows(ranked(pareto3, objectives))
     figures = []
     for x, name, title in FIGURES:
         ids2 = {r["point_id"] for r in front(rows, ("error", x))}
-        png, where = front_scatter(rows, ids2, ids3, x, _group)
+        png, where = front_scatter(rows, ids2, ids3, x, _group, front_name(objectives))
         (out / name).write_bytes(png)
         figures.append({"id": name.removesuffix(".png").replace("_", "-"), "file": name,
                         "title": title, "png": png, "where": where, "front2d": len(ids2)})
-    feasible = ranked(within_budgets(pareto3, **budgets))
+    feasible = ranked(within_budgets(pareto3, **budgets), objectives)
     best = feasible[0] if feasible else None
-    context = {"meta": meta, "rows": rows, "pareto3": ranked(pareto3), "feasible": feasible,
-               "ordered": table_order(rows, ranked(pareto3), feasible),
+    context = {"meta": meta, "rows": rows, "pareto3": ranked(pareto3, objectives),
+               "feasible": feasible, "front_name": front_name(objectives),
+               "ordered": table_order(rows, ranked(pareto3, objectives), feasible, objectives),
                "best": best, "settings": settings, "figures": figures,
                "budgets": _budget_text(budgets)}
     (out / "summary.md").write_text(summary_markdown(context))

@@ -3,6 +3,11 @@
 Field metadata drives validation (fpxint_sim/hw/validate.py): `minimum` is the smallest allowed
 value (sizes and rates must be > 0, energies and power >= 0). The YAML keys are exactly the field
 names; docs/performance_model.md explains how each number is used.
+
+The energy defaults written below (Horowitz, 45 nm) apply to descriptions built in code or from
+a SCALE-Sim .cfg. A YAML description loaded by fpxint_sim/hw/load.py gets every energy, leakage
+and (with a named dram_type) bandwidth figure it does not give from the technology table at its
+`technology_node_nm` and `dram_type` (fpxint_sim/tech, docs/energy_area.md).
 """
 
 from __future__ import annotations
@@ -102,6 +107,7 @@ class SramSpec:
     filter_sram_write_energy_pj_per_byte: float | None = field(default=None, metadata=NON_NEGATIVE)
     ofmap_sram_read_energy_pj_per_byte: float | None = field(default=None, metadata=NON_NEGATIVE)
     ofmap_sram_write_energy_pj_per_byte: float | None = field(default=None, metadata=NON_NEGATIVE)
+    sram_banks: int = field(default=1, metadata=POSITIVE)  # banks of each buffer
 
     def sram_bytes(self, buffer: str) -> float:
         """Capacity of buffer 'ifmap', 'filter' or 'ofmap' in bytes."""
@@ -123,6 +129,7 @@ class DramSpec:
     dram_bw_bytes_per_cycle: float | None = field(default=None, metadata=POSITIVE)
     dram_read_energy_pj_per_byte: float = field(default=250.0, metadata=NON_NEGATIVE)
     dram_write_energy_pj_per_byte: float = field(default=250.0, metadata=NON_NEGATIVE)
+    dram_channels: int = field(default=1, metadata=POSITIVE)  # channels (DDR/LPDDR) or stacks
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,15 @@ class VectorUnitSpec:
 
 
 @dataclass(frozen=True)
+class AreaSpec:
+    """Area overrides; unset (None) figures come from the technology table at the node."""
+
+    pe_area_um2: float | None = field(default=None, metadata=POSITIVE)
+    vector_lane_area_um2: float | None = field(default=None, metadata=POSITIVE)
+    interconnect_area_fraction: float | None = field(default=None, metadata=NON_NEGATIVE)
+
+
+@dataclass(frozen=True)
 class Accelerator:
     """A whole accelerator description, as loaded from hw_configs/*.yaml or a SCALE-Sim .cfg."""
 
@@ -146,10 +162,15 @@ class Accelerator:
     sram: SramSpec = field(default_factory=SramSpec)
     dram: DramSpec = field(default_factory=DramSpec)
     vector_unit: VectorUnitSpec = field(default_factory=VectorUnitSpec)
+    area: AreaSpec = field(default_factory=AreaSpec)
+    technology_node_nm: int = 45
+    dram_type: str = "DDR4"
     clock_mhz: float = field(default=1000.0, metadata=POSITIVE)
     static_power_mw: float = field(default=0.0, metadata=NON_NEGATIVE)
     description: str = ""
     source_path: str = ""
+    # (key, value, unit, source) of every energy/area figure in use: filled by the loader
+    technology_figures: tuple[tuple[str, float, str, str], ...] = ()
 
     @property
     def num_pes(self) -> int:
@@ -163,5 +184,8 @@ SECTIONS = {
     "sram": SramSpec,
     "dram": DramSpec,
     "vector_unit": VectorUnitSpec,
+    "area": AreaSpec,
 }
-TOP_LEVEL_KEYS = ("name", "description", "clock_mhz", "static_power_mw", *SECTIONS)
+TOP_LEVEL_KEYS = ("name", "description", "clock_mhz", "static_power_mw", "technology_node_nm",
+                  "dram_type", *SECTIONS)
+NOT_IN_YAML = ("source_path", "technology_figures")

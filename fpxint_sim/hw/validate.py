@@ -16,8 +16,11 @@ import typing
 from fpxint_sim.errors import InputError
 from fpxint_sim.hw import schema
 from fpxint_sim.hw.schema import Accelerator
+from fpxint_sim.hw.technology import apply_technology
+from fpxint_sim.tech import memory, nodes
 
 Lines = dict[tuple[str, ...], int]
+MAX_DRAM_CHANNELS = 64
 
 
 class _Where:
@@ -123,8 +126,9 @@ def _elsewhere(key: str, prefix: tuple[str, ...]) -> str:
     return ""
 
 
-def _check_arithmetic(a: schema.ArithmeticSpec, where: _Where) -> None:
-    """Semantic rules of the arithmetic section."""
+def _check_arithmetic(a: schema.ArithmeticSpec, where: _Where, mac_energy_given: bool) -> None:
+    """Semantic rules of the arithmetic section (mac_energy_pj only when the description gives
+    it: otherwise the technology table fills it)."""
     key = ("arithmetic",)
     for role in ("weight_types", "activation_types"):
         for t in getattr(a, role):
@@ -133,7 +137,7 @@ def _check_arithmetic(a: schema.ArithmeticSpec, where: _Where) -> None:
                                   + ", ".join(schema.OPERAND_TYPES)
                                   + _suggest(t, schema.OPERAND_TYPES))
     needed = {schema.precision_of(b) for b in a.supported_bits()}
-    for table in ("macs_per_pe_per_cycle", "mac_energy_pj"):
+    for table in ("macs_per_pe_per_cycle", "mac_energy_pj")[:2 if mac_energy_given else 1]:
         entries = getattr(a, table)
         for k in entries:
             if k not in schema.PRECISIONS:
@@ -159,7 +163,7 @@ def build_accelerator(raw, path: str, lines: Lines | None = None) -> Accelerator
     if not isinstance(raw, dict):
         raise InputError(f"{path}: expected a mapping of sections at the top level, got "
                          f"{type(raw).__name__}")
-    top = _build(Accelerator, raw, (), where, skip=("source_path",), nested=schema.SECTIONS)
+    top = _build(Accelerator, raw, (), where, skip=schema.NOT_IN_YAML, nested=schema.SECTIONS)
     for section, cls in schema.SECTIONS.items():
         if section in raw:
             top[section] = cls(**_build(cls, raw[section], (section,), where))
@@ -169,5 +173,30 @@ def build_accelerator(raw, path: str, lines: Lines | None = None) -> Accelerator
         df = top["array"].dataflow
         raise where.error(("array", "dataflow"), f"unsupported dataflow '{df}'; supported: "
                           "ws, os, is" + _suggest(df, schema.DATAFLOWS))
-    _check_arithmetic(top.get("arithmetic", schema.ArithmeticSpec()), where)
-    return Accelerator(**top, source_path=path)
+    arith = raw.get("arithmetic")
+    _check_arithmetic(top.get("arithmetic", schema.ArithmeticSpec()), where,
+                      isinstance(arith, dict) and "mac_energy_pj" in arith)
+    hw = Accelerator(**top, source_path=path)
+    _check_technology(hw, where)
+    return apply_technology(hw, raw, where.error)
+
+
+def _check_technology(hw: Accelerator, where: _Where) -> None:
+    """Node, DRAM type and the bounds of the SRAM/DRAM organisation keys."""
+    if hw.technology_node_nm not in nodes.NODES_NM:
+        raise where.error(("technology_node_nm",), f"unsupported node {hw.technology_node_nm} "
+                          "nm; supported: " + ", ".join(str(n) for n in nodes.NODES_NM))
+    if hw.dram_type not in memory.DRAM_TYPES:
+        raise where.error(("dram_type",), f"unknown DRAM type '{hw.dram_type}'; supported: "
+                          + ", ".join(memory.DRAM_TYPES) + _suggest(hw.dram_type,
+                                                                    memory.DRAM_TYPES))
+    bounds = ((("sram", "sram_banks"), hw.sram.sram_banks, memory.MAX_SRAM_BANKS),
+              (("dram", "dram_channels"), hw.dram.dram_channels, MAX_DRAM_CHANNELS))
+    for key, value, most in bounds:
+        if value > most:
+            raise where.error(key, f"must be <= {most}, got {value}")
+    fraction = hw.area.interconnect_area_fraction
+    if fraction is not None and fraction > 1:
+        raise where.error(("area", "interconnect_area_fraction"),
+                          f"is a fraction of the other components' area: must be <= 1, got "
+                          f"{fraction}")

@@ -17,6 +17,9 @@ Layout (units in key names; cycles are at hw.clock_mhz; latency_us = cycles / cl
     layers      per layer: GEMM, terms, pairs, chosen order, counters, epilogue ops, each order's
                 summary, and `per_job`: every (i, j) job counted on its own
     terms       per (i, j): the cost of that job summed over layers (cost per expansion term)
+    area        total_mm2 and breakdown_mm2 {component: mm^2} at the description's node
+    technology  node_nm, dram_type, figures [{key, value, unit, source}]: every energy, area
+                and bandwidth figure in use and where it came from
 
 Counters (from JobResult.to_dict): cycles, compute_cycles, stall_cycles, dram_*_cycles,
 vector_cycles, macs, mac_slots, folds, jobs, <buffer>_sram_{read,write}_bytes,
@@ -29,7 +32,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from fpxint_sim.hw.area import area_entry
 from fpxint_sim.hw.schema import Accelerator
+from fpxint_sim.hw.technology import technology_entry
 from fpxint_sim.sim.job import JobResult
 from fpxint_sim.sim.schedule import ORDERS
 from fpxint_sim.sim.work_sim import LayerRun
@@ -106,6 +111,7 @@ def hw_entry(hw: Accelerator, hw_file: str) -> dict:
 
     d = dataclasses.asdict(hw)
     d.pop("source_path", None)
+    d.pop("technology_figures", None)  # reported once, in the document's `technology`
     return {"file": hw_file, **d, "num_pes": hw.num_pes}
 
 
@@ -169,7 +175,8 @@ def build_report(runs: Sequence[LayerRun], hw: Accelerator, run_info: dict,
         "orders_chosen": _sum_dicts({r.schedule.best_order: 1} for r in runs),
     }
     document = {"schema": SCHEMA, "run": run_info, "units": UNITS, "quality": quality,
-                "totals": totals, "schedule": schedule,
+                "totals": totals, "schedule": schedule, "area": area_entry(hw),
+                "technology": technology_entry(hw),
                 "layers": [_layer_entry(r, clock) for r in runs], "terms": _terms(runs, clock)}
     document["headline"] = headline(document)
     return document

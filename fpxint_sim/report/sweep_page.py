@@ -11,7 +11,12 @@ import statistics
 from fpxint_sim.report.templating import png_data_uri, render_page
 from fpxint_sim.report.units import energy_unit, num, percent
 
-MD_ROWS = 20  # ranked 3-D front points listed in summary.md
+MD_ROWS = 20  # ranked front points listed in summary.md
+
+
+def _front(ctx: dict) -> str:
+    """The front's name: 3-D (error, energy, latency), or 4-D with area (sweep --rank-area)."""
+    return ctx.get("front_name", "3-D front (error, energy, latency)")
 
 
 def _figures_line(ctx: dict) -> str:
@@ -19,8 +24,10 @@ def _figures_line(ctx: dict) -> str:
     e, lat = ctx["figures"][0]["front2d"], ctx["figures"][1]["front2d"]
     return (f"{m['points']:,} points ({m['pruned']['constraints']:,} pruned by constraints, "
             f"{m['pruned']['unsupported_operands']:,} with operand widths the PEs lack). "
-            f"3-D Pareto front over (error, energy, latency): {len(ctx['pareto3'])} "
-            f"points. 2-D fronts: {e} points for error vs energy, {lat} for error vs latency.")
+            f"{_front(ctx).replace(' front (', ' Pareto front over (')}: "
+            f"{len(ctx['pareto3'])} "
+            f"points, ranked by energy x latency{' x area' if '4-D' in _front(ctx) else ''}. "
+            f"2-D fronts: {e} points for error vs energy, {lat} for error vs latency.")
 
 
 def _point_text(r: dict, settings: dict, e_unit) -> str:
@@ -39,7 +46,7 @@ def summary_markdown(ctx: dict) -> str:
         md.append("**Best point under the budgets:** " + _point_text(
             best, ctx["settings"][best["point_id"]], ("µJ", 1e6)))
     else:
-        md.append("**No point of the 3-D front meets the budgets.**")
+        md.append(f"**No point of the {_front(ctx)} meets the budgets.**")
     md += ["", "| rank | point | " + " | ".join(cols)
            + " | error | energy (µJ) | latency (µs) | utilization |",
            "|---" * (len(cols) + 6) + "|"]
@@ -62,7 +69,7 @@ def summary_html(ctx: dict) -> str:
         s = ctx["settings"][r["point_id"]]
         rows.append({"id": f"pt-{r['point_id']}", "cells": [
             (str(rank.get(r["point_id"], "")), rank.get(r["point_id"], 1e9), ""),
-            ("3-D front" if r["point_id"] in ids3 else "", None, "text"),
+            (_front(ctx).split(" (")[0] if r["point_id"] in ids3 else "", None, "text"),
             (r["point_id"], None, "text"),
             (num(r["error"]), r["error"], ""),
             (num(r["energy_uj"] * 1e6 / e_unit[1]), r["energy_uj"], ""),
@@ -86,7 +93,8 @@ def summary_html(ctx: dict) -> str:
     m = ctx["meta"]
     return render_page(
         "sweep.html.j2", title=f"Sweep: {m['space']} on {m['model']}",
-        counts=_figures_line(ctx), budgets=ctx["budgets"], figures=figures, header=header,
+        counts=_figures_line(ctx), front=_front(ctx), budgets=ctx["budgets"], figures=figures,
+        header=header,
         text_cols={1, 2, *range(7, 7 + len(cols))}, rows=rows, e_unit=e_unit[0],
         best=None if not best else {
             "id": best["point_id"], "settings": ctx["settings"][best["point_id"]],

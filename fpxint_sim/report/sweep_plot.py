@@ -18,7 +18,8 @@ SIZE_IN = (9.5, 4.6)
 
 
 def front_scatter(rows: list[dict], front2d: set, front3d: set, x: str,
-                  group_of) -> tuple[bytes, list[dict]]:
+                  group_of, front_label: str = "3-D front (error, energy, latency)"
+                  ) -> tuple[bytes, list[dict]]:
     """(PNG, [{point_id, x_px, y_px}]) of error against `x`; both fronts marked."""
     import matplotlib
 
@@ -34,7 +35,7 @@ def front_scatter(rows: list[dict], front2d: set, front3d: set, x: str,
     on3 = [r for r in rows if r["point_id"] in front3d]
     ax.scatter([r[x] for r in on3], [r["error"] for r in on3], s=46, facecolors="none",
                edgecolors="black", linewidths=0.9,
-               label=f"3-D front: error, energy, latency ({len(on3)})")
+               label=f"{front_label}: {len(on3)}")
     fr = sorted((r for r in rows if r["point_id"] in front2d), key=lambda r: r[x])
     ax.plot([r[x] for r in fr], [r["error"] for r in fr], color="#c44e52", marker="D", ms=4,
             lw=1.2, label=f"2-D front: error vs {x.split('_')[0]} ({len(fr)})")

@@ -1,5 +1,9 @@
 """Energy of one job per component: a table of (count x energy per action), Accelergy style.
 
+The energies per action are the description's fields, which the loader fills from the
+technology table at the description's node and DRAM type when they are not given
+(fpxint_sim/hw/technology.py); this file only counts.
+
     mac          macs x mac_energy_pj[precision of the operand pair]
     <buf>_sram   read bytes x <buf> read energy/byte + write bytes x <buf> write energy/byte
     dram         read bytes x dram_read_energy_pj_per_byte + write bytes x dram_write_...

@@ -183,3 +183,22 @@ def test_model_run_counts_the_overflow_events_the_engine_really_hit(tmp_path, ca
     doc = json.loads(capsys.readouterr().out)
     assert doc["totals"]["overflow_events"] > 0
     assert doc["totals"]["overflow_events"] == sum(ly["overflow_events"] for ly in doc["layers"])
+
+
+def test_run_prints_energy_by_component_and_area_with_its_node(tmp_path, capsys):
+    from fpxint_sim.hw import load_accelerator
+    from fpxint_sim.hw.area import total_area_mm2
+
+    gemm = tmp_path / "gemm.csv"
+    gemm.write_text("Layer name,M,K,N\ngemm,64,64,64\n")
+    out = tmp_path / "rep"
+    assert cli_main.main(["run", "--topology", str(gemm), "--hw", str(TPU), "--w-bits", "8",
+                          "--a-bits", "8", "--w-terms", "1", "--a-terms", "1",
+                          "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    doc = json.loads((out / "report.json").read_text())
+    area = total_area_mm2(load_accelerator(TPU))
+    assert doc["area"]["total_mm2"] == pytest.approx(area, rel=1e-12)
+    assert f"area: {area:.3g} mm^2 at 45 nm with DDR4" in text
+    energy_line = next(line for line in text.splitlines() if line.startswith("energy: "))
+    assert "dram" in energy_line and "mac" in energy_line

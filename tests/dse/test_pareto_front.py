@@ -27,3 +27,17 @@ def test_front_budgets_and_ranking():
     assert [r["point_id"] for r in front(rows)] == ["a", "c"]
     assert [r["point_id"] for r in within_budgets(front(rows), max_error=0.05)] == ["c"]
     assert next(r["point_id"] for r in ranked(rows)) == "a"
+
+
+def test_area_is_an_objective_a_budget_and_a_ranking_factor():
+    from fpxint_sim.dse.pareto import OBJECTIVES_WITH_AREA, cost
+
+    rows = [{"point_id": "big", "error": 0.1, "energy_uj": 1.0, "latency_us": 1.0,
+             "area_mm2": 4.0},
+            {"point_id": "small", "error": 0.1, "energy_uj": 1.5, "latency_us": 1.5,
+             "area_mm2": 1.0}]
+    assert [r["point_id"] for r in front(rows)] == ["big"]  # dominated without area
+    assert [r["point_id"] for r in front(rows, OBJECTIVES_WITH_AREA)] == ["big", "small"]
+    assert [r["point_id"] for r in ranked(rows, OBJECTIVES_WITH_AREA)] == ["small", "big"]
+    assert cost(rows[0], OBJECTIVES_WITH_AREA) == 4.0 and cost(rows[0]) == 1.0
+    assert [r["point_id"] for r in within_budgets(rows, max_area=2.0)] == ["small"]

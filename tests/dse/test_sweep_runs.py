@@ -9,7 +9,7 @@ import pytest
 from fpxint_sim.cli.main import main
 from fpxint_sim.dse.run_store import read_rows
 from fpxint_sim.dse.runner import run_sweep
-from fpxint_sim.dse.space import load_space
+from fpxint_sim.dse.space import load_space, points
 
 BASE = (Path(__file__).parents[2] / "hw_configs" / "edge_int4_os_8x8.yaml").resolve()
 SPACE = f"""base_hw: {BASE}
@@ -103,3 +103,26 @@ def test_sweep_bad_paths_exit_2_without_a_traceback(space, tmp_path, capsys):
     assert main(["sweep", "--model", "digits_cnn", "--space", space.path, "--out", str(bad),
                  "--resume"]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_rows_carry_area_and_efficiency_and_the_cli_ranks_by_area(space, tmp_path):
+    from fpxint_sim.hw.area import total_area_mm2
+
+    out = tmp_path / "area"
+    assert main(["sweep", "--model", "digits_cnn", "--space", space.path, "--out", str(out),
+                 "--workers", "1", "--rank-area", "--max-area", "1.0", "--json"]) == 0
+    rows = read_rows(out)
+    hw_area = {p.point_id: total_area_mm2(p.hw) for p in points(space)[0]}
+    for r in rows:
+        assert r["area_mm2"] == pytest.approx(hw_area[str(r["point_id"])], rel=1e-12)
+        assert r["inferences_per_s_per_mm2"] == pytest.approx(
+            1e6 / r["latency_us"] / r["area_mm2"], rel=1e-12)
+        assert r["inferences_per_s_per_w"] == pytest.approx(1e6 / r["energy_uj"], rel=1e-12)
+    text = (out / "summary.md").read_text()
+    assert "4-D Pareto front over (error, energy, latency, area)" in text
+    assert "ranked by energy x latency x area" in text
+    with (out / "pareto.csv").open() as f:
+        pareto = list(csv.DictReader(f))
+    costs = [float(p["energy_uj"]) * float(p["latency_us"]) * float(p["area_mm2"])
+             for p in pareto]
+    assert costs == sorted(costs)

@@ -80,3 +80,18 @@ expansion_axes: {{w_terms: [1, 2, 3, 4, 5, 6], a_terms: [1, 2, 3, 4, 5, 6, 7, 8]
     pts, _ = points(load_space(p))  # 40 x 4 x 4 x 6 x 8 x 2 = 61,440 grid points
     assert len(pts) == 7 and len({pt.point_id for pt in pts}) == 7
     assert {pt.expansion.a_tol for pt in pts} <= {1e-3, 1e-4}  # '1e-3' read as a number
+
+
+def test_area_budget_prunes_designs_before_they_run(tmp_path):
+    from fpxint_sim.hw.area import total_area_mm2
+
+    p = write(tmp_path, """base_hw: BASE
+hw_axes: {array.array_cols: [4, 16], technology_node_nm: [45, 7]}
+constraints: {max_area_mm2: 0.1}
+""")
+    pts, pruned = points(load_space(p))
+    areas = {(pt.hw.array.array_cols, pt.hw.technology_node_nm): total_area_mm2(pt.hw)
+             for pt in pts}
+    assert all(a <= 0.1 for a in areas.values())
+    # 45 nm designs are over 0.1 mm^2 here, 7 nm ones under: the budget keeps only 7 nm
+    assert set(areas) == {(4, 7), (16, 7)} and pruned["constraints"] == 2

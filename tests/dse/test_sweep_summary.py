@@ -80,7 +80,8 @@ def test_both_fronts_are_named_and_counted_correctly(sweep):
     n_e = len(front(rows, ("error", "energy_uj")))
     n_l = len(front(rows, ("error", "latency_us")))
     assert sweep["result"]["pareto_points"] == n3
-    assert (f"3-D Pareto front over (error, energy, latency): {n3} points. 2-D fronts: "
+    assert (f"3-D Pareto front over (error, energy, latency): {n3} points, ranked by energy x "
+            f"latency. 2-D fronts: "
             f"{n_e} points for error vs energy, {n_l} for error vs latency.") in page
     assert n3 != n_e or n3 != n_l  # the seeded rows tell the fronts apart
     with (sweep["out"] / "pareto.csv").open() as f:

@@ -19,7 +19,11 @@ def test_every_shipped_description_loads_and_names_its_energy_source():
     for path in SHIPPED:
         hw = load_accelerator(path)
         assert hw.name == path.stem
-        assert "Horowitz" in path.read_text()
+        text = path.read_text()
+        assert "Horowitz" in text
+        assert "\ntechnology_node_nm: " in text and "\ndram_type: " in text
+        assert "\n  sram_banks: " in text
+        assert hw.technology_figures and all(src for *_, src in hw.technology_figures)
 
 
 def test_default_description_is_bitfusion_and_exists():
@@ -49,12 +53,12 @@ def test_per_buffer_energy_overrides_the_shared_sram_energy():
 
 BAD = [
     ("accumulator_bits: 32", "acumulator_bits: 32",
-     ":32: key 'arithmetic.acumulator_bits': unknown key (did you mean 'accumulator_bits'?)"),
+     ":25: key 'arithmetic.acumulator_bits': unknown key (did you mean 'accumulator_bits'?)"),
     ("  array_rows: 16\n", "  array_rows: 16\n  ifmap_sram_kib: 4\n",
-     ":17: key 'array.ifmap_sram_kib': unknown key here (it belongs in section 'sram')"),
-    ("array_rows: 16", "array_rows: sixteen", ":16: key 'array.array_rows': expected a number"),
+     ":16: key 'array.ifmap_sram_kib': unknown key here (it belongs in section 'sram')"),
+    ("array_rows: 16", "array_rows: sixteen", ":15: key 'array.array_rows': expected a number"),
     ("ofmap_sram_kib: 16", "ofmap_sram_kib: -16", "key 'sram.ofmap_sram_kib': must be > 0"),
-    ("array_cols: 16", "array_cols: 0", ":17: key 'array.array_cols': must be > 0, got 0"),
+    ("array_cols: 16", "array_cols: 0", ":16: key 'array.array_cols': must be > 0, got 0"),
     ("array_cols: 16", "array_cols: 16.5", "key 'array.array_cols': expected an integer"),
     ("dataflow: ws", "dataflow: wss", "unsupported dataflow 'wss'; supported: ws, os, is"),
     ("[int8, uint8, int4, uint4]\n  activation", "[int8, int2]\n  activation",
@@ -65,10 +69,28 @@ BAD = [
     ("pair_saturate_int16: false", "pair_saturate_int16: 1", "expected true or false"),
     ("  array_cols: 16\n", "  array_cols: 16\n  array_cols: 8\n",
      "'array.array_cols': given twice"),
-    ("  array_cols: 16\n", "  array_cols: [16\n", ":18: malformed YAML"),
-    ("  array_rows: 16\n", "", ":15: key 'array.array_rows': missing required key"),
+    ("  array_cols: 16\n", "  array_cols: [16\n", ":17: malformed YAML"),
+    ("  array_rows: 16\n", "", ":14: key 'array.array_rows': missing required key"),
     ("clock_mhz: 500", "clock_mhz: .nan", "key 'clock_mhz': expected a finite number"),
     ("dram_bw_bytes_per_cycle: 16", "dram_bw_bytes_per_cycle: 0", "must be > 0"),
+    ("technology_node_nm: 45", "technology_node_nm: 22",
+     ":10: key 'technology_node_nm': unsupported node 22 nm; supported: 45, 32, 28, 20, 16"),
+    ("technology_node_nm: 45", "technology_node_nm: 45.5",
+     ":10: key 'technology_node_nm': expected an integer"),
+    ("dram_type: DDR4", "dram_type: HBM3E",
+     ":11: key 'dram_type': unknown DRAM type 'HBM3E'; supported: DDR4, LPDDR5, HBM2e, HBM3 "
+     "(did you mean 'HBM3'?)"),
+    ("sram_banks: 1 ", "sram_banks: 0 ", ":33: key 'sram.sram_banks': must be > 0, got 0"),
+    ("sram_banks: 1 ", "sram_banks: 100000 ", ":33: key 'sram.sram_banks': must be <= 4096"),
+    ("filter_sram_kib: 64", "filter_sram_kib: 4096",
+     ":31: key 'sram.filter_sram_kib': filter buffer: 4096 KiB is above the SRAM energy fit's "
+     "range (8-1024 KiB per buffer); give its *_sram_{read,write}_energy_pj_per_byte"),
+    ("  dram_bw_bytes_per_cycle: 16\n", "  dram_bw_bytes_per_cycle: 16\n  dram_channels: 65\n",
+     ":37: key 'dram.dram_channels': must be <= 64, got 65"),
+    ("vector_unit:", "area: {interconnect_area_fraction: 1.5}\nvector_unit:",
+     ":38: key 'area.interconnect_area_fraction': is a fraction"),
+    ("vector_unit:", "area: {pe_area_um2: -3}\nvector_unit:",
+     "key 'area.pe_area_um2': must be > 0, got -3"),
 ]
 
 
@@ -91,7 +113,9 @@ def test_pair_saturation_without_u8_s8_operands_is_rejected():
 
 
 def test_missing_table_entry_for_an_accepted_precision_is_rejected():
-    text = BASE.replace("    int4: 0.0975\n", "")
+    # an explicit mac_energy_pj must cover every precision the operand types use
+    text = BASE.replace("  accumulator_bits: 32", "  mac_energy_pj: {int8: 0.3}\n"
+                        "  accumulator_bits: 32")
     with pytest.raises(InputError, match="mac_energy_pj': no entry for int4"):
         parse_yaml_description(text, "x.yaml")
 

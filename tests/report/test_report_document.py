@@ -88,3 +88,36 @@ def test_layers_csv_has_one_row_per_layer_with_the_json_numbers(document):
         assert int(r["cycles"]) == ly["cycles"] and int(r["macs"]) == ly["macs"]
         assert float(r["energy_dram_pj"]) == ly["energy_pj"]["dram"]
         assert r["overflow_events"] == ""  # not measured on a topology
+
+
+def test_area_and_technology_sections_have_the_shape_the_html_reads(document):
+    from fpxint_sim.hw.area import AREA_COMPONENTS
+
+    area, tech = document["area"], document["technology"]
+    assert set(area) == {"total_mm2", "breakdown_mm2"}
+    assert tuple(area["breakdown_mm2"]) == AREA_COMPONENTS
+    assert area["total_mm2"] == pytest.approx(sum(area["breakdown_mm2"].values()))
+    assert all(v > 0 for v in area["breakdown_mm2"].values())
+    assert tech["node_nm"] == 45 and tech["dram_type"] == "DDR4"
+    keys = [f["key"] for f in tech["figures"]]
+    assert "arithmetic.mac_energy_pj.int4" in keys and "static_power_mw" in keys
+    for f in tech["figures"]:
+        assert set(f) == {"key", "value", "unit", "source"}
+        assert isinstance(f["value"], float) and f["unit"] and f["source"]
+    # the energy the job costs used exactly the figures reported
+    mac4 = next(f["value"] for f in tech["figures"] if f["key"] == "arithmetic.mac_energy_pj.int4")
+    assert document["totals"]["energy_pj"]["mac"] == pytest.approx(
+        document["totals"]["macs"] * mac4)
+    json.dumps(document)  # plain JSON
+    assert "technology_figures" not in document["run"].get("hw", {})
+
+
+def test_a_description_built_in_code_reports_its_schema_default_figures():
+    from fpxint_sim.hw.schema import Accelerator, ArraySpec
+
+    hw = Accelerator(name="code", array=ArraySpec(4, 4))
+    works = topology_work(parse_topology(TOPOLOGY), w_terms=1, a_terms=1, w_bits=8, a_bits=8)
+    doc = build_report(simulate_network_work(hw, works), hw, {"command": "t", "source": {}})
+    sources = {f["source"] for f in doc["technology"]["figures"]}
+    assert len(sources) == 1 and "schema default" in sources.pop()
+    assert doc["area"]["total_mm2"] > 0
