@@ -159,16 +159,25 @@ def _close_line(wb, fills):
 
 
 @njit(cache=True)
-def _serve_writes(wb, fills, df, g, itab, fc, fr, rl, shape, cycle):
-    """One demand row of the ofmap buffer: (cycle it completes, row had an address)."""
+def _ofmap_columns(df, g, fc, fr, rl, shape):
+    """Columns of ofmap demand row rl holding an address: O has no holes, so the block's bounds
+    and the operand's edge (block_addr's checks) give one contiguous range."""
     rows_b, width, pre, skewed = shape
-    current = cycle
-    seen = False
     lo, hi = _columns(rl, rows_b, width, pre, skewed)
-    for c in range(lo, hi):
-        if block_addr(df, OFMAP, g, itab, fc, fr, rl - pre - c if skewed else rl - pre, c) < 0:
-            continue
-        seen = True
+    if df == 1:  # os: B[t, c] = O[fr*R + R-1-t, fc*C + c], t = rl - pre - c
+        hi = min(hi, g[so.G_N] - fc * g[so.G_CC],
+                 rl - pre - fr * g[so.G_R] - g[so.G_R] + 1 + g[so.G_M])
+    else:  # ws: O[t, fc*C + c]; is: O[fc*C + c, t]
+        hi = min(hi, (g[so.G_N] if df == 0 else g[so.G_M]) - fc * g[so.G_CC])
+    return lo, max(lo, hi)
+
+
+@njit(cache=True)
+def _serve_writes(wb, fills, df, g, fc, fr, rl, shape, cycle):
+    """One demand row of the ofmap buffer: (cycle it completes, row had an address)."""
+    current = cycle
+    lo, hi = _ofmap_columns(df, g, fc, fr, rl, shape)
+    for _ in range(lo, hi):
         wb[WB_LINE] += 1
         wb[WB_FREE] -= 1
         if wb[WB_LINE] == wb[WB_BW]:
@@ -179,7 +188,7 @@ def _serve_writes(wb, fills, df, g, itab, fc, fr, rl, shape, cycle):
         elif wb[WB_FREE] < wb[WB_ACTIVE]:
             _close_line(wb, fills)
             _drain(wb, fills, current)
-    return current, seen
+    return current, hi > lo
 
 
 @njit(cache=True)
@@ -221,7 +230,7 @@ def simulate_scalesim_layer(df, g, cycles_per_fold, words, bws, max_writes):
                 if err != 0 or wb[WB_ERROR] != 0:
                     out[OUT_ERROR] = err if err != 0 else wb[WB_ERROR]
                     return out
-                done, seen_o = _serve_writes(wb, fills, df, g, itab, fc, fr, rl, oshape, cycle)
+                done, seen_o = _serve_writes(wb, fills, df, g, fc, fr, rl, oshape, cycle)
                 for seen, at, first in ((seen_i, cycle + off_i, OUT_SRAM_I0),
                                         (seen_f, cycle + off_f, OUT_SRAM_F0),
                                         (seen_o, done, OUT_SRAM_O0)):

@@ -115,3 +115,32 @@ def test_read_miss_without_prefetch_progress_is_reported_not_looped():
     _, _, err = sb._serve_reads(st, starts, lines, np.zeros(1, np.int64), 0, sb.FILTER, g,
                                 itab, 0, 0, 0, shape, 0)
     assert err == sb.ERR_NO_PROGRESS
+
+
+@pytest.mark.parametrize("df", ["ws", "os", "is"])
+def test_ofmap_column_range_is_where_the_block_has_addresses(df):
+    """The write path skips block_addr: its column range must be exactly the valid entries."""
+    from fpxint_sim.sim import scalesim_operands as so
+    from fpxint_sim.sim.mapping import map_gemm
+
+    conv = ConvShape(7, 6, 3, 2, 3, 11, 1, 2)  # M = 15, K = 18, N = 11: ragged folds
+    g = conv.as_gemm()
+    rows, cols = 4, 3
+    mp = map_gemm(g, rows, cols, df, 1)
+    geom = np.array([7, 6, 3, 2, 3, 11, 1, 2, g.m, g.k, g.n, conv.ofmap_w, rows, cols,
+                     mp.row_folds, mp.col_folds], np.int64)
+    itab = so.ifmap_table(geom)
+    code = so.DATAFLOW_CODE[df]
+    shape = so.stream_shape(code, so.OFMAP, geom)
+    rows_b, width, pre, skewed = shape
+    checked = 0
+    for fc in range(mp.col_folds):
+        for fr in range(mp.row_folds):
+            for rl in range(mp.cycles_per_fold):
+                lo, hi = sb._ofmap_columns(code, geom, fc, fr, rl, shape)
+                valid = [c for c in range(width)
+                         if 0 <= (t := rl - pre - c if skewed else rl - pre) < rows_b
+                         and so.block_addr(code, so.OFMAP, geom, itab, fc, fr, t, c) >= 0]
+                assert valid == list(range(lo, hi)), (fc, fr, rl)
+                checked += len(valid)
+    assert checked == g.m * g.n * (1 if df == "os" else mp.row_folds)
