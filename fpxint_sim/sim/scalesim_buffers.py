@@ -87,7 +87,7 @@ def _in_window(st, starts, lines, a):
     return False
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _columns(rl, rows_b, width, pre, skewed):
     """Columns of demand row rl that fall inside the block (others are -1)."""
     if skewed:
@@ -97,7 +97,7 @@ def _columns(rl, rows_b, width, pre, skewed):
     return 0, 0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _serve_reads(st, starts, lines, known_hit, df, op, g, itab, fc, fr, rl, shape,
                  cycle):
     """One demand row of a read buffer: (offset, row had an address, error)."""
@@ -158,7 +158,7 @@ def _close_line(wb, fills):
         wb[WB_LINE] = 0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _ofmap_columns(df, g, fc, fr, rl, shape):
     """Columns of ofmap demand row rl holding an address: O has no holes, so the block's bounds
     and the operand's edge (block_addr's checks) give one contiguous range."""
@@ -172,7 +172,7 @@ def _ofmap_columns(df, g, fc, fr, rl, shape):
     return lo, max(lo, hi)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _serve_writes(wb, fills, df, g, fc, fr, rl, shape, cycle):
     """One demand row of the ofmap buffer: (cycle it completes, row had an address)."""
     current = cycle
