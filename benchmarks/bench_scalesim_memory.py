@@ -38,7 +38,10 @@ def _timed_run(argv: list[str]) -> tuple[float, float, float]:
     with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
         cmd = ["/usr/bin/time", "-o", out.name, "-f", "%e %U %S %M", *argv]
         env = dict(os.environ, PYTHONPATH=str(ROOT))
-        subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+        done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              text=True)
+        if done.returncode:
+            sys.exit(f"failed ({done.returncode}): {done.stderr.strip()}")
         wall, user, system, rss_kib = out.read().split()[-4:]
     return float(wall), float(user) + float(system), float(rss_kib) / 1024
 
