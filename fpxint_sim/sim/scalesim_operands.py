@@ -199,8 +199,8 @@ def line_index(df, op, g, itab, address_space, elems_per_set):
     number of valid prefetch entries and the number of sets (the last one may be empty, as
     read_buffer.prepare_hashed_buffer leaves it)."""
     seq = prefetch_order(df, op, g, itab)
-    starts = np.zeros(address_space + 1, np.int64)
-    last_set = np.full(address_space, -1, np.int64)
+    starts = np.zeros(address_space + 1, np.int32)
+    last_set = np.full(address_space, -1, np.int32)
     for p in range(seq.shape[0]):
         a = seq[p]
         if last_set[a] != p // elems_per_set:
