@@ -24,9 +24,9 @@ from fpxint_sim.sim.mapping import map_gemm
 from fpxint_sim.sim.traffic import Traffic
 
 MEMORY_MODELS = ("fpxint", "scalesim")
-# Work bounds, checked before anything is allocated: demand words served, and prefetch-order
-# entries indexed (each costs 4-8 bytes of index); ResNet-50's largest layer needs < 10^8.
-MAX_DEMAND_WORDS = 4_000_000_000
+# Work bounds, checked before anything is allocated: demand words served (~25 ns each) and
+# prefetch-order entries indexed (4-8 bytes each); ResNet-18's largest layer needs < 10^7.
+MAX_DEMAND_WORDS = 1_000_000_000
 MAX_INDEXED_WORDS = 200_000_000
 _WHY = {1: "a read misses and its buffer never prefetches anything new (SCALE-Sim loops "
            "forever)",
@@ -119,7 +119,7 @@ def scalesim_memory_report(conv: ConvShape, array_rows: int, array_cols: int, da
                          "bandwidth at least 1 word/cycle")
     g = conv.as_gemm()
     mp = map_gemm(g, array_rows, array_cols, dataflow, 1)
-    rf, cf = ((mp.row_folds, mp.col_folds))
+    rf, cf = mp.row_folds, mp.col_folds
     reads_i, reads_f, writes_o = _sram_counts(dataflow, g.m, g.k, g.n, array_rows, array_cols,
                                               rf, cf)
     indexed = max(*_prefetch_sizes(dataflow, g.m, g.k, g.n, array_rows, array_cols, rf, cf),
@@ -136,8 +136,8 @@ def scalesim_memory_report(conv: ConvShape, array_rows: int, array_cols: int, da
                          conv.ofmap_w, array_rows, array_cols, rf, cf], np.int64)
     words = np.array([ifmap_words, filter_words, ofmap_words], np.int64)
     bws = np.full(3, bw_words_per_cycle, np.int64)
-    out = sb.simulate_scalesim_layer(DATAFLOW_CODE[dataflow], geometry, mp.cycles_per_fold, words,
-                                  bws, g.m * g.n * rf)
+    out = sb.simulate_scalesim_layer(DATAFLOW_CODE[dataflow], geometry, mp.cycles_per_fold,
+                                     words, bws, g.m * g.n * rf)
     if out[sb.OUT_ERROR]:
         raise InputError(f"SCALE-Sim memory model: SCALE-Sim 3.0.0 itself cannot finish layer "
                          f"M={g.m} K={g.k} N={g.n} on {array_rows}x{array_cols} {dataflow} "

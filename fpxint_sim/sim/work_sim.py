@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from fpxint_sim.errors import InputError
 from fpxint_sim.hw.schema import Accelerator
 from fpxint_sim.sim.energy import ENERGY_COMPONENTS, static_energy_pj
 from fpxint_sim.sim.job import JobResult, simulate_job
@@ -87,7 +88,10 @@ def simulate_network_work(hw: Accelerator, works: Sequence[LayerWork],
     """Every layer in order; `on_layer(name)` is called after each (progress bars)."""
     runs = []
     for work in works:
-        runs.append(simulate_layer_work(hw, work, memory_model))
+        try:
+            runs.append(simulate_layer_work(hw, work, memory_model))
+        except InputError as e:  # say which layer could not be costed
+            raise InputError(f"layer {work.name}: {e}") from None
         if on_layer is not None:
             on_layer(work.name)
     return runs

@@ -73,4 +73,5 @@ def test_multi_mac_pes_are_refused_with_exit_2(tmp_path, capsys):
     assert cli_main.main(["run", "--topology", str(topo), "--hw", str(BITFUSION),
                           "--memory-model", "scalesim", "--json"]) == 2
     err = capsys.readouterr().err
-    assert "1 MAC per PE" in err and len(err.strip().splitlines()) == 1
+    assert "layer c3x3: " in err and "1 MAC per PE" in err
+    assert len(err.strip().splitlines()) == 1
