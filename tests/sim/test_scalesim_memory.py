@@ -1,8 +1,9 @@
 """--memory-model scalesim against real SCALE-Sim 3.0.0 runs in USER bandwidth mode.
 
 * test_reports_equal_scalesim_reference_table ALWAYS runs, against
-  tests/sim/scalesim_memory_reference.csv and the distinct ResNet-18 layers of
-  scalesim_memory_reference_resnet18_ws32.csv, which real SCALE-Sim generated (command in each
+  tests/sim/scalesim_memory_reference.csv, the distinct ResNet-18 layers of
+  scalesim_memory_reference_resnet18_ws32.csv and random small layers on odd arrays
+  (scalesim_memory_reference_random.csv), which real SCALE-Sim generated (command in each
   header): every stall count, cycle count, SRAM and DRAM read/write count and start/stop cycle
   of COMPUTE_REPORT and DETAILED_ACCESS_REPORT must be equal, and BANDWIDTH_REPORT's averages
   equal as floats (computed the same way from the same integers).
@@ -24,6 +25,7 @@ from fpxint_sim.sim.scalesim_memory import REPORT_FIELDS, conv_of, scalesim_memo
 HERE = Path(__file__).resolve().parent
 REFERENCE = HERE / "scalesim_memory_reference.csv"
 RESNET18_REFERENCE = HERE / "scalesim_memory_reference_resnet18_ws32.csv"
+RANDOM_REFERENCE = HERE / "scalesim_memory_reference_random.csv"
 HAVE_SCALESIM = importlib.util.find_spec("scalesim") is not None
 COMPUTE_COLUMNS = {"total_cycles_incl_prefetch": "scalesim_total_cycles_incl_prefetch",
                    "total_cycles": "scalesim_total_cycles",
@@ -77,7 +79,8 @@ def test_reference_table_covers_the_required_cases():
     assert min(stalls) == 0 and max(stalls) > 100_000  # fitting and far too small buffers
 
 
-@pytest.mark.parametrize("table", [REFERENCE, RESNET18_REFERENCE], ids=["small", "resnet18"])
+@pytest.mark.parametrize("table", [REFERENCE, RESNET18_REFERENCE, RANDOM_REFERENCE],
+                         ids=["small", "resnet18", "random"])
 def test_reports_equal_scalesim_reference_table(table):
     rows = reference_rows(table)
     assert rows
