@@ -70,7 +70,7 @@ def _read_buffer(df, op, g, itab, words, bw):
     first = min(_ceil_div(active, bw), st[RB_FETCH_ROWS])
     st[RB_ACCESS] = first * bw
     st[RB_LAST] = -1  # the first prefetch lands the cycle before row 0
-    known_hit = np.zeros(space, np.int64)  # epoch in which the address was last found
+    known_hit = np.zeros(space, np.int32)  # epoch of its last hit (< 2^31: MAX_DEMAND_WORDS)
     return st, starts, lines, known_hit, -first
 
 
