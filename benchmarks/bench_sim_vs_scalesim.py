@@ -5,10 +5,11 @@ Run by hand (SCALE-Sim takes ~10 CPU-minutes per dataflow on ResNet-18; it is no
     python benchmarks/bench_sim_vs_scalesim.py --array 32x32 --dataflow ws
     python benchmarks/bench_sim_vs_scalesim.py --layers 5 --dram-bw-words-per-cycle 4 --sram-kib 4
 
-SCALE-Sim runs in a subprocess with the Python of its own virtualenv (--scalesim-python; it
-needs numpy < 2.4); --scalesim-results reuses a table written by an earlier run of
-fpxint_sim/sim/scalesim_runner.py instead. Our model also runs in a subprocess, so both wall
-times include interpreter start-up and imports, and both peak RSS figures are whole processes.
+SCALE-Sim runs in a subprocess with the Python of its own virtualenv (--scalesim-python or
+FPXINT_SCALESIM_PYTHON; it needs numpy < 2.4); --scalesim-results reuses a table written by an
+earlier run of fpxint_sim/sim/scalesim_runner.py instead. Our model also runs in a
+subprocess, so both wall times include interpreter start-up and imports, and both peak RSS
+figures are whole processes.
 """
 
 from __future__ import annotations
@@ -93,9 +94,14 @@ def main() -> int:
     p.add_argument("--sram-kib", type=int, default=1024)
     p.add_argument("--dram-bw-words-per-cycle", type=int, default=None,
                    help="SCALE-Sim USER mode / our DRAM limit (default: unlimited, CALC)")
-    p.add_argument("--scalesim-python", default="/work/scalesim-venv/bin/python")
+    p.add_argument("--scalesim-python", default=os.environ.get("FPXINT_SCALESIM_PYTHON"),
+                   help="Python of a virtualenv with scalesim==3.0.0 and numpy<2.4 (default: "
+                   "$FPXINT_SCALESIM_PYTHON)")
     p.add_argument("--scalesim-results", help="reuse a scalesim_runner.py output table")
     args = p.parse_args()
+    if not args.scalesim_results and not args.scalesim_python:
+        p.error("name SCALE-Sim's Python with --scalesim-python PATH or FPXINT_SCALESIM_PYTHON, "
+                "or reuse a table with --scalesim-results")
     sys.path.insert(0, str(ROOT))
     from fpxint_sim.sim import load_topology
 
@@ -131,7 +137,7 @@ def main() -> int:
 
     print(f"machine: {platform.machine()} {_cpu()}, {os.cpu_count()} cores, {platform.system()}")
     print(f"ours:     {_versions(sys.executable)}")
-    print(f"scalesim: {_versions(args.scalesim_python)}")
+    print(f"scalesim: {_versions(args.scalesim_python) if args.scalesim_python else '-'}")
     print("command:  python " + " ".join(sys.argv))
     print(f"array {args.array} {args.dataflow}, SRAM {args.sram_kib} KiB each, DRAM "
           + (f"{bw} B/cycle (SCALE-Sim USER mode)" if bw else "unlimited (SCALE-Sim CALC mode)"))

@@ -16,6 +16,13 @@ DEFAULT_W_TERMS = 2
 DEFAULT_TOL = 1e-4
 DEFAULT_A_MAX_TERMS = 6
 MODEL_ONLY = ("tol", "a_max_terms", "samples")
+MEMORY_MODEL_NOTE = {
+    "fpxint": "memory model fpxint: on-chip reuse and a shared DRAM port "
+              "(docs/performance_model.md sections 3-4)",
+    "scalesim": "memory model scalesim: every job runs through SCALE-Sim 3.0.0's "
+                "double-buffered scratchpads (USER bandwidth mode, one port of the DRAM "
+                "bandwidth per buffer); bytes are its 1-byte words, stalls leave out the "
+                "first prefetch"}
 
 
 def add_parser(sub):
@@ -47,6 +54,10 @@ def add_parser(sub):
     p.add_argument("--no-clip", action="store_true", help="no Laplace clip on the first term")
     p.add_argument("--samples", type=int, help="digits_cnn: the first N test images "
                    "(default all 449, one batch)")
+    p.add_argument("--memory-model", choices=("fpxint", "scalesim"), default="fpxint",
+                   help="fpxint (default): the model's own buffers and stalls; scalesim: "
+                   "SCALE-Sim 3.0.0's double-buffered scratchpads, word by word (USER "
+                   "bandwidth mode; needs 1 MAC per PE per cycle and a DRAM bandwidth)")
     p.add_argument("--out", metavar="DIR", help="report directory (required unless --json); "
                    "replaced only if it holds a previous fpxint_sim report")
     p.add_argument("--json", action="store_true", help="print report.json's document to stdout")
@@ -108,6 +119,7 @@ def _command(args, hw_file: str, s: dict) -> str:
         words += ["--scale-policy", s["scale_policy"]]
         words += ["--samples", str(args.samples)] if args.samples else []
     words += ["--no-clip"] if s["a_clip"] is None else []
+    words += ["--memory-model", args.memory_model]
     words += ["--out", args.out] if args.out else []
     words += ["--json"] if args.json else []
     return shlex.join(words)
@@ -191,13 +203,15 @@ def build_document(args, bar) -> dict:
     else:
         works, source, quality, assumptions = _topology_work(args, s)
     _phase(bar, "cost", len(works) + 1)
-    runs = simulate_network_work(hw, works, on_layer=lambda _name: bar.update())
+    runs = simulate_network_work(hw, works, on_layer=lambda _name: bar.update(),
+                                 memory_model=args.memory_model)
     s.setdefault("label", f"W{s['w_bits']}A{s['a_bits']}: {s['w_terms']} x {s['a_terms']} "
                  "terms" + (f", i+j<={s['truncate']}" if s["truncate"] else ""))
     info = {"command": _command(args, hw_file, s), "source": source,
-            "hw": hw_entry(hw, hw_file), "expansion": s,
+            "hw": hw_entry(hw, hw_file), "expansion": s, "memory_model": args.memory_model,
             "assumptions": [*assumptions, "vector-unit ops as counted in "
-                            "fpxint_sim/sim/epilogue_ops.py"],
+                            "fpxint_sim/sim/epilogue_ops.py",
+                            MEMORY_MODEL_NOTE[args.memory_model]],
             "versions": _versions(bool(args.model))}
     return build_report(runs, hw, info, quality)
 

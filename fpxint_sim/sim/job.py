@@ -16,7 +16,8 @@ from fpxint_sim.hw.schema import Accelerator
 from fpxint_sim.sim.energy import ENERGY_COMPONENTS, job_energy_pj
 from fpxint_sim.sim.layer_shape import GemmShape
 from fpxint_sim.sim.mapping import map_gemm
-from fpxint_sim.sim.stalls import dram_stalls
+from fpxint_sim.sim.scalesim_memory import MEMORY_MODELS, scalesim_job_traffic
+from fpxint_sim.sim.stalls import Stalls, dram_stalls
 from fpxint_sim.sim.traffic import job_traffic
 
 
@@ -102,20 +103,35 @@ def check_operand_bits(hw: Accelerator, weight_bits: int, activation_bits: int) 
 
 def simulate_job(hw: Accelerator, shape: GemmShape, weight_bits: int = 8,
                  activation_bits: int = 8, epilogue_ops: int = 0,
-                 output_bits: int | None = None) -> JobResult:
-    """Counters of one INT x INT GEMM job; outputs leave at `output_bits` (default: accumulator)."""
+                 output_bits: int | None = None, memory_model: str = "fpxint") -> JobResult:
+    """Counters of one INT x INT GEMM job; outputs leave at `output_bits` (default: accumulator).
+
+    memory_model 'fpxint' (default): traffic.py and stalls.py. 'scalesim': the job runs through
+    SCALE-Sim 3.0.0's scratchpads as one SCALE-Sim layer (scalesim_memory.py); counts are its
+    1-byte words, its outputs always drain to DRAM (output_bits is not used), cycles are its
+    "Total Cycles" and stalls its "Stall Cycles" (which leave out the first prefetch).
+    """
     check_operand_bits(hw, weight_bits, activation_bits)
     arith, array, sram = hw.arithmetic, hw.array, hw.sram
     macs_per_pe = arith.macs_per_cycle(weight_bits, activation_bits)
     mp = map_gemm(shape, array.array_rows, array.array_cols, array.dataflow, macs_per_pe)
-    traffic = job_traffic(
-        shape, mp, array.array_cols, weight_bits, activation_bits, arith.accumulator_bits,
-        arith.accumulator_bits if output_bits is None else output_bits,
-        sram.sram_bytes("ifmap"), sram.sram_bytes("filter"), sram.sram_bytes("ofmap"))
-    stalls = dram_stalls(mp.folds, mp.cycles_per_fold, traffic.dram_read_bytes,
-                         traffic.dram_write_bytes, hw.dram.dram_bw_bytes_per_cycle)
     vector_cycles = math.ceil(epilogue_ops / hw.vector_unit.vector_ops_per_cycle)
-    cycles = max(mp.compute_cycles + stalls.stall_cycles, vector_cycles)
+    if memory_model == "scalesim":
+        traffic, rep = scalesim_job_traffic(hw, shape, macs_per_pe)
+        stalls = Stalls(0, rep.stall_cycles, 0)
+        busy = rep.total_cycles
+    elif memory_model == "fpxint":
+        traffic = job_traffic(
+            shape, mp, array.array_cols, weight_bits, activation_bits, arith.accumulator_bits,
+            arith.accumulator_bits if output_bits is None else output_bits,
+            sram.sram_bytes("ifmap"), sram.sram_bytes("filter"), sram.sram_bytes("ofmap"))
+        stalls = dram_stalls(mp.folds, mp.cycles_per_fold, traffic.dram_read_bytes,
+                             traffic.dram_write_bytes, hw.dram.dram_bw_bytes_per_cycle)
+        busy = mp.compute_cycles + stalls.stall_cycles
+    else:
+        raise InputError(f"memory model must be one of {', '.join(MEMORY_MODELS)}, "
+                         f"not {memory_model!r}")
+    cycles = max(busy, vector_cycles)
     counts = {f.name: getattr(traffic, f.name) for f in dataclasses.fields(traffic)}
     return JobResult(
         cycles=cycles,

@@ -8,8 +8,9 @@ give the already-padded ifmap size).
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class GemmShape:
     k: int
     n: int
     ifmap_unique_elems: int = 0
+    # the convolution this GEMM lowers, if any: SCALE-Sim's memory model needs its addresses
+    conv: ConvShape | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         for dim in ("m", "k", "n"):
@@ -40,8 +43,12 @@ class GemmShape:
 
     def stacked(self, ifmap_copies: int = 1, filter_copies: int = 1) -> GemmShape:
         """The fused GEMM [X_1; ...; X_a] @ [W_1 | ... | W_w]: several jobs in one array pass."""
+        conv = None  # stacked ifmaps are no convolution; more filters still are
+        if self.conv is not None and ifmap_copies == 1:
+            conv = dataclasses.replace(self.conv,
+                                       num_filters=self.conv.num_filters * filter_copies)
         return GemmShape(self.m * ifmap_copies, self.k, self.n * filter_copies,
-                         self.ifmap_unique_elems * ifmap_copies)
+                         self.ifmap_unique_elems * ifmap_copies, conv)
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,7 @@ class ConvShape:
         m = self.ofmap_h * self.ofmap_w
         k = self.filter_h * self.filter_w * self.channels
         unique = min(self.ifmap_h * self.ifmap_w * self.channels, m * k)
-        return GemmShape(m=m, k=k, n=self.num_filters, ifmap_unique_elems=unique)
+        return GemmShape(m=m, k=k, n=self.num_filters, ifmap_unique_elems=unique, conv=self)
 
 
 @dataclass(frozen=True)

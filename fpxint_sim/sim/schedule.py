@@ -62,7 +62,7 @@ def _per_term(bits: int | Sequence[int], count: int, what: str) -> list[int]:
 
 
 def _stacked(hw: Accelerator, shape: GemmShape, groups: dict, stack_ifmap: bool,
-             ops_of, out_bits: int | None) -> JobResult:
+             ops_of, out_bits: int | None, memory_model: str) -> JobResult:
     """Sum of the fused GEMMs, one per (kept term, other operand's bit width) group."""
     total = JobResult()
     for (w_bits, a_bits, _kept), members in sorted(groups.items()):
@@ -70,7 +70,7 @@ def _stacked(hw: Accelerator, shape: GemmShape, groups: dict, stack_ifmap: bool,
         fused = shape.stacked(ifmap_copies=copies) if stack_ifmap else shape.stacked(
             filter_copies=copies)
         result = simulate_job(hw, fused, w_bits, a_bits, sum(ops_of(p) for p in members),
-                              out_bits)
+                              out_bits, memory_model)
         total += dataclasses.replace(result, jobs=copies)
     return total
 
@@ -125,12 +125,15 @@ def _grouped(pairs, key) -> dict:
 def schedule_layer_jobs(hw: Accelerator, shape: GemmShape, pairs: Sequence[tuple[int, int]],
                         weight_bits: int | Sequence[int], activation_bits: int | Sequence[int],
                         epilogue_ops_per_job: int | Mapping[tuple[int, int], int] = 0,
-                        out_bits: int | None = None) -> LayerSchedule:
+                        out_bits: int | None = None,
+                        memory_model: str = "fpxint") -> LayerSchedule:
     """Count the layer's (i, j) jobs in each order of ORDERS; bits are per term or one for all.
 
     Epilogue (vector unit) ops are one count for every job, or a count per (i, j) pair; a fused
     GEMM carries the sum of its pairs' ops. out_bits: width at which each job's outputs leave
     for DRAM (None: the accumulator width; 0: consumed on chip by the epilogue unit).
+    memory_model: see simulate_job; with 'scalesim' the split_array order is not counted
+    (SCALE-Sim runs a layer on the whole array).
     """
     pairs = list(pairs)
     if not pairs:
@@ -144,16 +147,19 @@ def schedule_layer_jobs(hw: Accelerator, shape: GemmShape, pairs: Sequence[tuple
     else:
         def ops_of(_pair):
             return epilogue_ops_per_job
-    naive = sum((simulate_job(hw, shape, wb[i], ab[j], ops_of((i, j)), out_bits)
+    naive = sum((simulate_job(hw, shape, wb[i], ab[j], ops_of((i, j)), out_bits, memory_model)
                  for i, j in pairs), JobResult())
     by_weight = _grouped(pairs, lambda p: (wb[p[0]], ab[p[1]], p[0]))
     by_activation = _grouped(pairs, lambda p: (wb[p[0]], ab[p[1]], p[1]))
     orders = {
         "naive": naive,
-        "weight_stationary": _stacked(hw, shape, by_weight, True, ops_of, out_bits),
-        "activation_shared": _stacked(hw, shape, by_activation, False, ops_of, out_bits),
+        "weight_stationary": _stacked(hw, shape, by_weight, True, ops_of, out_bits,
+                                      memory_model),
+        "activation_shared": _stacked(hw, shape, by_activation, False, ops_of, out_bits,
+                                      memory_model),
     }
-    split = _split_array(hw, shape, pairs, wb, ab, ops_of, out_bits)
+    split = None if memory_model == "scalesim" else _split_array(hw, shape, pairs, wb, ab,
+                                                                 ops_of, out_bits)
     if split is not None:
         orders["split_array"] = split
     best = min(orders, key=lambda o: (orders[o].dram_read_bytes + orders[o].dram_write_bytes,

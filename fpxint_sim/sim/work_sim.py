@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from fpxint_sim.errors import InputError
 from fpxint_sim.hw.schema import Accelerator
 from fpxint_sim.sim.energy import ENERGY_COMPONENTS, static_energy_pj
 from fpxint_sim.sim.job import JobResult, simulate_job
@@ -60,31 +61,37 @@ def layer_epilogue_traffic(hw: Accelerator, work: LayerWork) -> JobResult:
                      ofmap_dram_write_bytes=out_bytes, energy_pj=energy)
 
 
-def simulate_layer_work(hw: Accelerator, work: LayerWork) -> LayerRun:
+def simulate_layer_work(hw: Accelerator, work: LayerWork,
+                        memory_model: str = "fpxint") -> LayerRun:
     """Schedule and count one layer's jobs (a layer with no pairs costs nothing).
 
     Jobs hand their accumulators to the epilogue unit on chip (out_bits=0); the epilogue's own
-    traffic (layer_epilogue_traffic) is added once to every order.
+    traffic (layer_epilogue_traffic) is added once to every order. memory_model: 'fpxint' or
+    'scalesim' (SCALE-Sim's scratchpads per job, see simulate_job).
     """
     if not work.pairs:
         return LayerRun(work, _no_jobs(), {})
     ops = {p: work.epilogue_ops_of(p) for p in work.pairs}
     sched = schedule_layer_jobs(hw, work.gemm, work.pairs, work.w_bits, work.a_bits, ops,
-                                out_bits=0)
+                                out_bits=0, memory_model=memory_model)
     tail = layer_epilogue_traffic(hw, work)
     sched = LayerSchedule({k: (v + tail).repeated(work.groups) for k, v in sched.orders.items()},
                           sched.best_order)
-    jobs = {p: simulate_job(hw, work.gemm, work.w_bits, work.a_bits, ops[p], 0).repeated(
-        work.groups) for p in work.pairs}
+    jobs = {p: simulate_job(hw, work.gemm, work.w_bits, work.a_bits, ops[p], 0,
+                            memory_model).repeated(work.groups) for p in work.pairs}
     return LayerRun(work, sched, jobs)
 
 
 def simulate_network_work(hw: Accelerator, works: Sequence[LayerWork],
-                          on_layer: Callable[[str], None] | None = None) -> list[LayerRun]:
+                          on_layer: Callable[[str], None] | None = None,
+                          memory_model: str = "fpxint") -> list[LayerRun]:
     """Every layer in order; `on_layer(name)` is called after each (progress bars)."""
     runs = []
     for work in works:
-        runs.append(simulate_layer_work(hw, work))
+        try:
+            runs.append(simulate_layer_work(hw, work, memory_model))
+        except InputError as e:  # say which layer could not be costed
+            raise InputError(f"layer {work.name}: {e}") from None
         if on_layer is not None:
             on_layer(work.name)
     return runs
