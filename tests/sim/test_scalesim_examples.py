@@ -9,11 +9,12 @@ import pytest
 from fpxint_sim.errors import InputError
 from fpxint_sim.hw import load_accelerator
 from fpxint_sim.sim import simulate_layers
+from fpxint_sim.sim.layer_shape import ConvShape
 from fpxint_sim.sim.topology import parse_topology, read_topology_file
 
 EXAMPLES = Path(__file__).resolve().parent / "scalesim_examples"
 CONFIGS = sorted(EXAMPLES.rglob("*.cfg"))
-TOPOLOGIES = sorted(EXAMPLES.rglob("*.csv"))
+TOPOLOGIES = sorted(EXAMPLES.glob("v*/topologies/**/*.csv"))
 # Shipped configs that switch on what fpxint_sim does not model: refused, with this reason.
 REFUSED = {
     "v2/configs/google2.cfg": "UseRamulatorTrace: True is not supported",
@@ -82,3 +83,51 @@ def test_ignored_columns_and_ratios_are_named_once():
                      "ignored",)
     notes = read_topology_file(EXAMPLES / "v2/topologies/sparsity/alexnet_full.csv").notes
     assert len(notes) == 1 and "1:4, 2:4 are ignored" in notes[0]
+
+
+def _scalesim_readings() -> dict[tuple[str, str], list[tuple[str, list[int]]] | str]:
+    """SCALE-Sim 2.0.2's and 3.0.0's own loader on each example (make_parsed_reference.py)."""
+    out: dict = {}
+    lines = (EXAMPLES / "scalesim_parsed_reference.csv").read_text().splitlines()[1:]
+    for line in lines:
+        rel, version, _row, name, values = line.split(",", 4)
+        if values.startswith("error:"):
+            out[(rel, version)] = values
+        else:
+            out.setdefault((rel, version), []).append((name, [int(v) for v in values.split(";")]))
+    return out
+
+
+def test_where_scalesim_reads_its_examples_we_read_the_same_layers():
+    """Names, count (depthwise splits included), and every number SCALE-Sim kept: ifmap,
+    filter, channels, filters, strides (a GEMM row as SCALE-Sim's conv form M, K, 1, K, 1, N)."""
+    readings = _scalesim_readings()
+    assert {v for _, v in readings} == {"2.0.2", "3.0.0"}
+    assert {rel for rel, _ in readings} == {_rel(p) for p in TOPOLOGIES}
+    compared = 0
+    for (rel, version), rows in readings.items():
+        if isinstance(rows, str):
+            continue  # SCALE-Sim itself stops on this file (an exception): nothing to compare
+        ours = read_topology_file(EXAMPLES / rel).layers
+        assert [x.name for x in ours] == [name for name, _ in rows], (rel, version)
+        for layer, (_, theirs) in zip(ours, rows, strict=True):
+            if layer.conv is None:
+                g = layer.gemm
+                mine = [g.m, g.k, 1, g.k, 1, g.n, 1, 1]
+            else:
+                c = layer.conv
+                mine = [c.ifmap_h, c.ifmap_w, c.filter_h, c.filter_w, c.channels,
+                        c.num_filters, c.stride_h, c.stride_w]
+            # SCALE-Sim 2.0.2 drops the stride of a row without its trailing comma (6 values).
+            assert theirs[:8] == mine[:len(theirs[:8])], (rel, version, layer.name)
+            assert ConvShape(*mine).as_gemm().macs == layer.gemm.macs
+            compared += 1
+    assert compared == 713
+
+
+def test_scalesim_itself_stops_on_files_read_here():
+    readings = _scalesim_readings()
+    failing = {version: sum(isinstance(r, str) for (_, v), r in readings.items() if v == version)
+               for version in ("2.0.2", "3.0.0")}
+    assert failing == {"2.0.2": 15, "3.0.0": 18}
+    assert all(read_topology_file(EXAMPLES / rel).layers for rel, _ in readings)
