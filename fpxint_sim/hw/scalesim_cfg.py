@@ -171,9 +171,12 @@ def parse_scalesim_cfg(text: str, path: str) -> Accelerator:
         dram_bw = _user_bandwidth(cfg, ignored)
     else:
         dram_bw = None
-        if cfg.get("architecture_presets", "bandwidth") is not None:
-            ignored.setdefault("read by SCALE-Sim only with InterfaceBandwidth: USER", []).append(
-                "bandwidth")
+        for section, key in (("architecture_presets", "bandwidth"),
+                             ("layout", "ifmapsrambankbandwidth"),
+                             ("layout", "filtersrambankbandwidth")):
+            if cfg.get(section, key) is not None:
+                ignored.setdefault("used by SCALE-Sim only with InterfaceBandwidth: USER",
+                                   []).append(key)
     a = "architecture_presets"
     notes = "; ".join(f"{', '.join(names)} ({why})" for why, names in ignored.items())
     hw = Accelerator(

@@ -59,10 +59,13 @@ def test_scalesim_cfg_maps_array_buffers_and_user_bandwidth(tmp_path):
     assert hw.arithmetic.macs_per_cycle(8, 8) == 1
 
 
-def test_calc_mode_means_unlimited_bandwidth():
-    hw = parse_scalesim_cfg(CFG.replace("InterfaceBandwidth: USER", "InterfaceBandwidth: CALC"),
+def test_calc_mode_means_unlimited_bandwidth(capsys):
+    text = CFG.replace("InterfaceBandwidth: USER", "InterfaceBandwidth: CALC")
+    hw = parse_scalesim_cfg(text.replace("IfmapSRAMBankBandwidth: 10", "IfmapSRAMBankBandwidth: 7"),
                             "x.cfg")
     assert hw.dram.dram_bw_bytes_per_cycle is None
+    assert ("bandwidth, ifmapsrambankbandwidth, filtersrambankbandwidth (used by SCALE-Sim only "
+            "with InterfaceBandwidth: USER)") in capsys.readouterr().err
 
 
 def test_missing_array_size_names_the_scalesim_key():
