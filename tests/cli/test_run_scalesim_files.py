@@ -4,9 +4,17 @@ a bad cell or oversized work is one error line, exit 2, nothing written."""
 import json
 from pathlib import Path
 
+import pytest
+
 from fpxint_sim.cli.main import main as run_cli
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "sim" / "scalesim_examples"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_notes(monkeypatch):
+    """Notes are printed once per process; each test here starts as a fresh process would."""
+    monkeypatch.setattr("fpxint_sim.hw.scalesim_cfg._REPORTED", set())
 
 
 def test_scalesim_resnet50_and_scale_cfg_run_unchanged(capsys):

@@ -6,6 +6,13 @@ from fpxint_sim.errors import InputError
 from fpxint_sim.hw import load_accelerator
 from fpxint_sim.hw.scalesim_cfg import parse_scalesim_cfg
 
+
+@pytest.fixture(autouse=True)
+def _fresh_notes(monkeypatch):
+    """Notes are printed once per process; each test here starts as a fresh process would."""
+    monkeypatch.setattr("fpxint_sim.hw.scalesim_cfg._REPORTED", set())
+
+
 # The layout of SCALE-Sim v3's own configs/*.cfg (sections, spacing, `:` and `=` mixed).
 CFG = """[general]
 run_name = tpu_like_ws
