@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from fpxint_sim.cli.main import main as run_cli
+from fpxint_sim.errors import InputError
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "sim" / "scalesim_examples"
 
@@ -44,3 +45,28 @@ def test_bad_cells_and_huge_rows_are_one_line_exit_2_nothing_written(capsys, tmp
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and message in err
         assert not out.exists()
+
+
+def test_every_example_runs_through_run_unchanged(capsys):
+    """Each example topology on the default accelerator, and each loadable example config on
+    one topology, through the whole `run` (1 x 1 terms: one job per row, to keep it quick)."""
+    from fpxint_sim.hw import load_accelerator
+    from fpxint_sim.sim.topology import read_topology_file
+
+    one = ["--w-terms", "1", "--a-terms", "1", "--json"]
+    for path in sorted(EXAMPLES.glob("v*/topologies/**/*.csv")):
+        assert run_cli(["run", "--topology", str(path), *one]) == 0, path
+        report = json.loads(capsys.readouterr().out)
+        assert report["totals"]["layers"] == len(read_topology_file(path).layers), path
+    topology = str(EXAMPLES / "v2/topologies/conv_nets/alexnet.csv")
+    ran = 0
+    for cfg in sorted(EXAMPLES.glob("v*/configs/*.cfg")):
+        try:
+            load_accelerator(cfg)
+        except InputError:
+            continue  # refused for its stated reason (tests/sim/test_scalesim_examples.py)
+        assert run_cli(["run", "--topology", topology, "--hw", str(cfg), "--w-bits", "8",
+                        *one]) == 0, cfg
+        assert json.loads(capsys.readouterr().out)["totals"]["compute_cycles"] > 0
+        ran += 1
+    assert ran == 9
