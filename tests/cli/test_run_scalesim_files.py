@@ -69,4 +69,4 @@ def test_every_example_runs_through_run_unchanged(capsys):
                         *one]) == 0, cfg
         assert json.loads(capsys.readouterr().out)["totals"]["compute_cycles"] > 0
         ran += 1
-    assert ran == 9
+    assert ran == 18

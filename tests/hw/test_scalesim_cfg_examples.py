@@ -34,11 +34,11 @@ def test_configs_read_here_as_scalesim_reads_them():
         if version == "3.0.0" and user == "True":  # 3.0.0 fills ifmap/filter at these rates
             assert [float(fill[0]), float(fill[1])] == [first, first], (rel, version)
         compared += 1
-    assert compared == 10  # 9 files with 2.0.2, google.cfg of v3 with 3.0.0 too
+    assert compared == 19  # 18 files with 2.0.2, google.cfg of v3 with 3.0.0 too
 
 
 def test_which_release_reads_which_example():
     read = {(rel, version) for rel, version, *v in _readings() if not v[0].startswith("error:")}
-    assert sum(v == "2.0.2" for _, v in read) == 14
+    assert sum(v == "2.0.2" for _, v in read) == 23
     assert {rel for rel, v in read if v == "3.0.0"} == {
         "v3/configs/google.cfg", "v3/configs/google_ramulator.cfg"}
