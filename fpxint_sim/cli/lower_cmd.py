@@ -56,6 +56,8 @@ def _check_out(out: str, force: bool) -> Path:
         raise InputError(f"--out {out}: exists; pass --force to replace it")
     if not path.parent.is_dir():
         raise InputError(f"--out {out}: folder {path.parent} does not exist")
+    if not os.access(path.parent, os.W_OK):
+        raise InputError(f"--out {out}: folder {path.parent} is not writable")
     return path
 
 
@@ -69,6 +71,9 @@ def _write_whole(path: Path, text: str) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"--out {path}: cannot write it: {e.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

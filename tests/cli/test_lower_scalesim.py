@@ -107,6 +107,13 @@ def test_conflicting_lower_flags_exit_2_before_any_work(capsys, extra, message):
     assert message in capsys.readouterr().err
 
 
+def test_an_unwritable_out_is_one_line_exit_2(capsys):
+    assert run_cli(["lower", "--model", "digits_cnn", "--samples", "1", "--format", "scalesim",
+                    "--out", "/proc/fpxint_lower.csv"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--out /proc/fpxint_lower.csv: " in err
+
+
 def test_names_scalesim_would_split_or_misread_are_made_safe():
     from fpxint_sim.cli.lower_scalesim import safe_name
 
