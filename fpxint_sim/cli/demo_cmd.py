@@ -26,14 +26,15 @@ def add_parser(sub):
     p.set_defaults(run=run)
 
 
-def demo_run_args(out: str, as_json: bool = False) -> argparse.Namespace:
-    """The `fpxint-sim run` arguments the demo stands for."""
-    from fpxint_sim.cli import run_cmd
+def demo_run_args(out: str | None, as_json: bool = False) -> argparse.Namespace:
+    """The `fpxint-sim run` arguments the demo stands for, parsed by run's own parser so that
+    every default is run's (one set of defaults, not a copy)."""
+    from fpxint_sim.cli.main import build_parser
 
-    return argparse.Namespace(
-        model="digits_cnn", topology=None, hw=None, w_bits=4, a_bits=4, w_terms=2, a_terms=None,
-        tol=run_cmd.DEFAULT_TOL, a_max_terms=6, truncate=None, scale_policy="free",
-        no_clip=False, samples=None, out=out, json=as_json)
+    argv = ["run", "--model", "digits_cnn", "--w-bits", "4", "--a-bits", "4"]
+    argv += ["--out", out] if out else []
+    argv += ["--json"] if as_json else []
+    return build_parser().parse_args(argv)
 
 
 def weight_convergence_line(bits: int = 4, max_terms: int = 4) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from fpxint_sim import __version__
 from fpxint_sim.cli import (
     accuracy_cmd,
     compare_cmd,
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fpxint-sim",
         description="FP=xINT series-expanded networks on emulated integer accelerators.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for cmd in COMMANDS:
         cmd.add_parser(sub)

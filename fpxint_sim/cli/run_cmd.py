@@ -138,10 +138,11 @@ def _phase(bar, name: str, steps: int) -> None:
 
 
 def _topology_work(args, s: dict):
-    from fpxint_sim.sim.topology import load_topology
+    from fpxint_sim.sim.topology import read_topology_file
     from fpxint_sim.workload.topology_work import topology_work
 
-    layers = load_topology(args.topology)
+    topology = read_topology_file(args.topology)
+    layers = topology.layers
     works = topology_work(layers, s["w_terms"], s["a_terms"], s["w_bits"], s["a_bits"],
                           s["truncate"], clip_first_term=s["a_clip"] is not None)
     source = {"kind": "topology", "name": args.topology, "topology": args.topology,
@@ -149,7 +150,8 @@ def _topology_work(args, s: dict):
     assumptions = [
         "no values: every layer has the given term counts",
         "inputs one-signed (post-ReLU): first activation term unsigned with a zero point",
-        "conv ifmap DRAM traffic: distinct elements of the (padded) ifmap in the topology row"]
+        "conv ifmap DRAM traffic: distinct elements of the (padded) ifmap in the topology row",
+        *(f"topology file: {note}" for note in topology.notes)]
     return works, source, None, assumptions
 
 
