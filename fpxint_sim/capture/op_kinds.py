@@ -30,7 +30,8 @@ VECTOR_OPS = frozenset({
     "sin", "reciprocal", "embedding", "cumsum", "logical_not", "eq", "ne", "lt", "le", "gt",
     "ge", "floordiv", "truediv", "attention_mask_to_float", "causal_attention_mask",
     "square", "norm", "argmax", "topk", "logsumexp", "sign", "round", "floor", "ceil",
-    "iadd", "imul"})
+    "iadd", "imul", "__and__", "__or__", "__invert__", "bitwise_and", "bitwise_or",
+    "bitwise_not", "logical_and", "logical_or"})
 
 # Layout and bookkeeping: no arithmetic (free, or DRAM/SRAM traffic on an accelerator).
 DATA_OPS = frozenset({

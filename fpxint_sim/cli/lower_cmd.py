@@ -20,24 +20,29 @@ def add_parser(sub):
 
 
 def lower(args):
-    """(NetworkIR, input description) for the parsed flags."""
+    """(NetworkIR, input description, Captured graph) for the parsed flags."""
+    from fpxint_sim.capture import capture_forward
     from fpxint_sim.expand import expand_model
     from fpxint_sim.ir import lower_model
     from fpxint_sim.models.sample_batch import sample_forward
 
     cfg = expansion_config(args)
     loaded, forward, what = sample_forward(args.model, args.samples)
-    em = expand_model(loaded.module, cfg)
-    return lower_model(em, forward, args.model), what
+    captured = capture_forward(loaded.module, forward)
+    em = expand_model(captured.module, cfg)
+    return lower_model(em, forward, args.model), what, captured
 
 
 def run(args) -> int:
+    from fpxint_sim.capture import format_ops, ops_summary
     from fpxint_sim.cli.lower_format import format_network, network_summary
 
-    net, what = lower(args)
+    net, what, captured = lower(args)
     if args.json:
-        json.dump({**network_summary(net), "input": what}, sys.stdout, indent=2)
+        json.dump({**network_summary(net), "input": what, "graph": ops_summary(captured)},
+                  sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         print(format_network(net, what))
+        print(format_ops(captured))
     return 0

@@ -66,7 +66,7 @@ def wrap_to(v: np.ndarray, acc_bits: int) -> np.ndarray:
     return ((v + half) & mask) - half
 
 
-def _corrected(raw: np.ndarray, correction: np.ndarray | None, spec: AccumulatorSpec):
+def zero_point_corrected(raw: np.ndarray, correction: np.ndarray | None, spec: AccumulatorSpec):
     if correction is None:
         return raw
     out = raw + correction.astype(np.int64, copy=False)
@@ -82,7 +82,7 @@ def linear_job(x_raw: np.ndarray, x_zero: np.ndarray, w: PreparedWeight,
     corr = None
     if np.any(x_zero):
         corr = -x_zero[:, None] * w.weight_sums[None, :]
-    return JobAccumulators(raw, _corrected(raw, corr, spec), events)
+    return JobAccumulators(raw, zero_point_corrected(raw, corr, spec), events)
 
 
 def conv_job(x_raw: np.ndarray, x_zero: np.ndarray, w: PreparedWeight, stride, padding,
@@ -113,4 +113,4 @@ def conv_job(x_raw: np.ndarray, x_zero: np.ndarray, w: PreparedWeight, stride, p
     corr = None
     if np.any(x_zero):
         corr = -x_zero[:, None, None, None] * w.weight_sums[None, :, None, None]
-    return JobAccumulators(raw, _corrected(raw, corr, spec), events)
+    return JobAccumulators(raw, zero_point_corrected(raw, corr, spec), events)

@@ -10,6 +10,7 @@ Basis model k keeps the k-th integer weight term of every layer (DESIGN.md 2.3, 
 from __future__ import annotations
 
 import copy
+import warnings
 from dataclasses import dataclass, field
 
 from torch import nn
@@ -99,7 +100,11 @@ def expand_model(module: nn.Module, cfg: ExpansionConfig | None = None) -> Expan
     """Expanded copy of `module` (the original is untouched); needs no data."""
     cfg = cfg or ExpansionConfig()
     refuse_torchscript(module)
-    m = copy.deepcopy(module).eval()
+    with warnings.catch_warnings():  # torch's own pytree deprecation, raised copying the
+        # input spec of an exported module: nothing the user can act on
+        warnings.filterwarnings("ignore", message=r".*isinstance\(treespec, LeafSpec\)",
+                                category=FutureWarning)
+        m = copy.deepcopy(module).eval()
     folded = fold_batchnorm(m)
     result = ExpandedModel(m, cfg, folded_batchnorms=folded)
     if _expandable(m, cfg):  # the model is a single layer: it is its own (root) layer ""
