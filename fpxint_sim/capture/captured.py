@@ -18,10 +18,12 @@ from fpxint_sim.capture.op_kinds import INTEGER, INTEGER_ELIGIBLE, VECTOR, kind_
 from fpxint_sim.capture.op_names import canonical_name, scope_of
 from fpxint_sim.capture.rewrite_attention import rewrite_act_matmul, rewrite_sdpa
 from fpxint_sim.capture.rewrite_conv import rewrite_batch_norm, rewrite_conv
+from fpxint_sim.capture.rewrite_conv_gemm import rewrite_conv3d, rewrite_conv_transpose2d
 from fpxint_sim.capture.rewrite_linear import rewrite_linear
 from fpxint_sim.capture.trace import graph_module
 
-REWRITES = (rewrite_batch_norm, rewrite_conv, rewrite_linear, rewrite_sdpa, rewrite_act_matmul)
+REWRITES = (rewrite_batch_norm, rewrite_conv, rewrite_conv3d, rewrite_conv_transpose2d,
+            rewrite_linear, rewrite_sdpa, rewrite_act_matmul)
 
 
 @dataclass(frozen=True)

@@ -111,3 +111,17 @@ def drop_unused(gm: fx.GraphModule) -> None:
                 delattr(owner, leaf)
     gm.delete_all_unused_submodules()
     gm.recompile()
+
+
+def register_tensor(gm: fx.GraphModule, base: str, tensor: torch.Tensor) -> str:
+    """Keep `tensor` as a root attribute named after `base` (dots as '_'); returns the name."""
+    base = base.replace(".", "_")
+    name, k = base, 1
+    while hasattr(gm, name):
+        k += 1
+        name = f"{base}_{k}"
+    if isinstance(tensor, nn.Parameter):
+        gm.register_parameter(name, tensor)
+    else:
+        gm.register_buffer(name, tensor)
+    return name

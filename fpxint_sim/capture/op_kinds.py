@@ -29,7 +29,8 @@ VECTOR_OPS = frozenset({
     "maximum", "minimum", "clamp", "clamp_min", "clamp_max", "where", "masked_fill", "cos",
     "sin", "reciprocal", "embedding", "cumsum", "logical_not", "eq", "ne", "lt", "le", "gt",
     "ge", "floordiv", "truediv", "attention_mask_to_float", "causal_attention_mask",
-    "square", "norm", "argmax", "topk", "logsumexp", "sign", "round", "floor", "ceil",
+    "square", "norm", "transposed_conv_col2im", "col2im", "fold",
+    "argmax", "topk", "logsumexp", "sign", "round", "floor", "ceil",
     "iadd", "imul", "__and__", "__or__", "__invert__", "bitwise_and", "bitwise_or",
     "bitwise_not", "logical_and", "logical_or"})
 
@@ -45,8 +46,8 @@ DATA_OPS = frozenset({
     "empty", "arange", "tril", "triu", "scalar_tensor", "sym_size", "size", "dim", "float",
     "int", "long", "bool", "type", "_guards_fn", "_assert_tensor_metadata", "_assert_scalar",
     "sym_constrain_range_for_size", "new_zeros", "new_ones", "new_full", "movedim",
-    "_assert_async", "index", "setitem", "copy_", "fill_", "masked_select", "im2col", "col2im",
-    "unfold", "fold", "_native_batch_norm_legit_no_training_getitem"})
+    "_assert_async", "index", "setitem", "copy_", "fill_", "masked_select", "im2col", "unfold",
+    "conv3d_patches", "patches_to_volume", "pixels_as_rows"})
 
 
 def kind_of(name: str) -> tuple[str, str]:

@@ -20,7 +20,7 @@ from fpxint_sim.capture.node_args import call_args, replace_node
 from fpxint_sim.capture.op_names import node_shape, scope_of
 
 
-def _linear_module(weight: torch.Tensor, bias: torch.Tensor | None) -> nn.Linear:
+def linear_module(weight: torch.Tensor, bias: torch.Tensor | None) -> nn.Linear:
     out_f, in_f = weight.shape
     m = torch.nn.utils.skip_init(nn.Linear, in_f, out_f, bias=bias is not None)
     m.weight = as_parameter(weight)
@@ -45,7 +45,7 @@ def _as_linear(gm, node, x, w_node, weight, bias) -> bool:
     xs = node_shape(x)
     if xs is not None and len(xs) < 1:
         return False
-    path = register_module(gm, _name_for(node, w_node, ""), _linear_module(weight, bias),
+    path = register_module(gm, _name_for(node, w_node, ""), linear_module(weight, bias),
                            node)
     with gm.graph.inserting_before(node):
         new = gm.graph.call_module(path, (x,))
