@@ -1,0 +1,40 @@
+"""Vector ops of one forward, with the element counts the vector unit streams."""
+
+import torch
+from torch import nn
+
+from fpxint_sim.capture import capture_model
+from tests.capture.capture_models import ResBlock, seeded
+
+
+def test_transformer_layer_vector_ops_have_the_element_counts_of_their_tensors():
+    torch.manual_seed(0)
+    m = nn.TransformerEncoderLayer(32, 4, 64, batch_first=True).eval()
+    x = torch.randn(2, 6, 32)
+    c = capture_model(m, (x,))
+    ops = c.vector_ops((x,))
+    assert [v.name for v in ops] == [op.name for op in c.by_kind("vector")]
+    by_op = {}
+    for v in ops:
+        by_op.setdefault(v.op, []).append(v)
+    tokens = 2 * 6
+    [softmax] = by_op["_safe_softmax"]
+    assert softmax.in_elements == softmax.out_elements == 2 * 4 * 6 * 6  # batch x heads x L x S
+    assert [v.out_elements for v in by_op["layer_norm"]] == [tokens * 32] * 2
+    # LayerNorm reads x, its weight and its bias
+    assert all(v.in_elements == tokens * 32 + 2 * 32 for v in by_op["layer_norm"])
+    [relu] = by_op["relu"]
+    assert relu.out_elements == tokens * 64
+    assert [v.out_elements for v in by_op["add"]] == [tokens * 32] * 2
+    assert [v.in_elements for v in by_op["add"]] == [2 * tokens * 32] * 2
+
+
+def test_batchnorm_modules_and_relus_of_a_resnet_block_are_counted():
+    m = seeded(ResBlock)
+    x = torch.randn(2, 8, 6, 6)
+    c = capture_model(m, (x,))
+    ops = c.vector_ops((x,))
+    elems = 2 * 8 * 6 * 6
+    assert [(v.op, v.out_elements) for v in ops] == [
+        ("batch_norm", elems), ("relu", elems), ("batch_norm", elems), ("batch_norm", elems),
+        ("add", elems), ("relu", elems)]
