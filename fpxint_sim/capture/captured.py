@@ -16,6 +16,7 @@ from fpxint_sim.capture.act_matmul import ActMatmul
 from fpxint_sim.capture.graph_modules import drop_unused
 from fpxint_sim.capture.op_kinds import INTEGER, INTEGER_ELIGIBLE, VECTOR, kind_of
 from fpxint_sim.capture.op_names import canonical_name, scope_of
+from fpxint_sim.capture.refusals import refusal_reason
 from fpxint_sim.capture.rewrite_attention import rewrite_act_matmul, rewrite_sdpa
 from fpxint_sim.capture.rewrite_conv import rewrite_batch_norm, rewrite_conv
 from fpxint_sim.capture.rewrite_conv_gemm import rewrite_conv3d, rewrite_conv_transpose2d
@@ -80,6 +81,8 @@ def _op_info(gm: fx.GraphModule, node: fx.Node) -> OpInfo:
         if isinstance(module, nn.BatchNorm2d):
             return OpInfo(str(node.target), op, VECTOR, "", False, scope)
     kind, reason = kind_of(op)
+    if op in INTEGER_ELIGIBLE:
+        reason = refusal_reason(gm, node, op)
     return OpInfo(node.name, op, kind, reason, op in INTEGER_ELIGIBLE, scope)
 
 

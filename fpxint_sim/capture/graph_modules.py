@@ -45,6 +45,9 @@ def _replaceable(gm, path: str, old, new: nn.Module, consumer) -> bool:
     """A bare holder whose tensors the new module holds too, or that only `consumer` reads."""
     if not isinstance(old, nn.Module) or type(old) not in (nn.Module, type(new)):
         return False
+    if any(n.op == "call_module" and n.target == path and n is not consumer
+           for n in gm.graph.nodes):
+        return False  # another op calls it
     if len(old._modules):
         return False
     for name, t in list(old._parameters.items()) + list(old._buffers.items()):

@@ -62,7 +62,8 @@ def rewrite_act_matmul(gm: fx.GraphModule, node: fx.Node, name: str) -> bool:
         return False
     scope = scope_of(node)
     with gm.graph.inserting_before(node):
-        new = _act_matmul_call(gm, node, x, y, f"{scope}.{node.name}" if scope else node.name)
+        # named by scope and op ("...attention.self.matmul", then _2): stable per module
+        new = _act_matmul_call(gm, node, x, y, f"{scope}.{name}" if scope else node.name)
     replace_node(gm.graph, node, new)
     return True
 

@@ -67,6 +67,7 @@ def wrap_to(v: np.ndarray, acc_bits: int) -> np.ndarray:
 
 
 def zero_point_corrected(raw: np.ndarray, correction: np.ndarray | None, spec: AccumulatorSpec):
+    """raw + the zero-point correction: modulo 2^acc_bits under wrap, wide (int64) otherwise."""
     if correction is None:
         return raw
     out = raw + correction.astype(np.int64, copy=False)

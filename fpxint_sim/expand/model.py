@@ -1,10 +1,10 @@
-"""Expansion of a float torch.nn.Module into an expanded network (DESIGN.md 2.3).
+"""Expansion of a float torch.nn.Module into an expanded network.
 
 BatchNorm is folded into the preceding Conv2d, every Linear and Conv2d (zero padding; any stride,
 padding, groups, dilation) becomes an expanded layer, every ActMatmul (a product of two run-time
 tensors, made by fpxint_sim.capture) an ExpandedActMatmul, and whatever holds parameters but cannot
 be expanded (embeddings, LayerNorm, unfolded BatchNorm, other convs) stays float and is listed.
-Basis model k keeps the k-th integer weight term of every layer (DESIGN.md 2.3, model level).
+Basis model k keeps the k-th integer weight term of every layer.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The integer basis network (IR): per layer, its integer jobs and their epilogue (DESIGN.md 4).
+"""The integer basis network (IR): per layer, its integer jobs and their epilogue.
 
 Plain frozen dataclasses holding numpy arrays only: once lowered, nothing refers to torch.
 Shapes use the GEMM view (M x K) @ (K x N): Linear M = rows (tokens), K = in_features,

@@ -84,4 +84,6 @@ def test_grouped_transposed_conv_is_listed_as_left_float():
     m = nn.Sequential(nn.ConvTranspose2d(4, 4, 3, groups=2)).eval()
     c = capture_model(m, (torch.randn(1, 4, 5, 5),))
     [op] = [op for op in c.ops if op.op == "conv_transpose2d"]
-    assert op.kind == "unhandled" and op.integer_eligible and "stayed float" in op.reason
+    assert op.kind == "unhandled" and op.integer_eligible
+    assert op.reason == "integer-eligible conv_transpose2d stayed float: grouped transposed " \
+                        "convolution"

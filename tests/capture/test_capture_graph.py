@@ -145,5 +145,33 @@ def test_every_op_is_listed_and_a_float_gemm_is_uncovered_unless_allowed():
     assert kinds == {"_guards_fn": "data", "matmul": "unhandled", "relu": "vector",
                      "fc": "integer", "softmax": "vector", "view": "data"}
     bad = uncovered_integer_ops(c, set())
-    assert [op.name for op in bad] == ["matmul"] and "stayed float" in bad[0].reason
+    assert [op.name for op in bad] == ["matmul"]
+    assert bad[0].reason == "integer-eligible matmul stayed float: its constant operand is on " \
+                            "the left"
     assert uncovered_integer_ops(c, {"matmul"}) == []
+
+
+def test_inputs_neither_tracer_accepts_give_one_input_error():
+    with pytest.raises(InputError, match=r"cannot capture Linear: torch.export: .*; torch.fx: "):
+        capture_model(nn.Linear(4, 2), (torch.randn(3, 5),))
+    with pytest.raises(InputError, match="tuple"):
+        capture_model(nn.Linear(4, 2), torch.randn(3, 4))
+
+
+def test_two_products_in_one_scope_get_two_modules():
+    class Attention(nn.Module):
+        def forward(self, q, k, v):
+            return torch.matmul(torch.matmul(q, k.transpose(-1, -2)).softmax(-1), v)
+
+    class Outer(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.attn = Attention()
+
+        def forward(self, q, k, v):
+            return self.attn(q, k, v)
+
+    q, k, v = (torch.randn(2, 3, 5, 4) for _ in range(3))
+    c = capture_model(Outer(), (q, k, v))
+    assert _integer(c) == {"attn.matmul": "act_matmul", "attn.matmul_2": "act_matmul"}
+    assert torch.equal(c.module(q, k, v), Outer()(q, k, v))
