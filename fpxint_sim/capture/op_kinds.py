@@ -51,7 +51,11 @@ DATA_OPS = frozenset({
 
 
 def kind_of(name: str) -> tuple[str, str]:
-    """(kind, reason) of a canonical op name not yet rewritten; reason is "" unless unhandled."""
+    """(kind, reason) of a canonical op name not yet rewritten; reason is "" unless unhandled.
+
+    An in-place variant (masked_fill_, add_) has the kind of its op."""
+    if name.endswith("_") and not name.startswith("_") and name not in DATA_OPS:
+        name = name[:-1]
     if name in INTEGER_ELIGIBLE:
         return UNHANDLED, f"integer-eligible {name} stayed float (no rule rewrote it)"
     if name in VECTOR_OPS:

@@ -49,3 +49,31 @@ class Mixed(nn.Module):
 def seeded(cls, *args):
     torch.manual_seed(0)
     return cls(*args).eval()
+
+
+class LlamaBlock(nn.Module):
+    """A Llama-style decoder block: RMSNorm, grouped-query causal attention, SwiGLU MLP."""
+
+    def __init__(self, d: int = 64, heads: int = 4, kv_heads: int = 2, hidden: int = 128):
+        super().__init__()
+        self.heads, self.kv_heads, self.hd = heads, kv_heads, d // heads
+        self.q = nn.Linear(d, d, bias=False)
+        self.k = nn.Linear(d, kv_heads * self.hd, bias=False)
+        self.v = nn.Linear(d, kv_heads * self.hd, bias=False)
+        self.o = nn.Linear(d, d, bias=False)
+        self.norm1, self.norm2 = nn.RMSNorm(d), nn.RMSNorm(d)
+        self.gate = nn.Linear(d, hidden, bias=False)
+        self.up = nn.Linear(d, hidden, bias=False)
+        self.down = nn.Linear(hidden, d, bias=False)
+
+    def forward(self, x):
+        b, t, d = x.shape
+        h = self.norm1(x)
+        q = self.q(h).view(b, t, self.heads, self.hd).transpose(1, 2)
+        rep = self.heads // self.kv_heads
+        k = self.k(h).view(b, t, self.kv_heads, self.hd).transpose(1, 2).repeat_interleave(rep, 1)
+        v = self.v(h).view(b, t, self.kv_heads, self.hd).transpose(1, 2).repeat_interleave(rep, 1)
+        a = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        x = x + self.o(a.transpose(1, 2).reshape(b, t, d))
+        h = self.norm2(x)
+        return x + self.down(F.silu(self.gate(h)) * self.up(h))

@@ -1,0 +1,54 @@
+"""Attention models captured exactly (SDPA's math backend) and verified bit-exact as jobs."""
+
+import pytest
+import torch
+from torch import nn
+from torch.nn.attention import SDPBackend, sdpa_kernel
+
+from fpxint_sim.capture import capture_model
+from fpxint_sim.expand import ExpansionConfig, expand_model
+from fpxint_sim.hw import default_hw_config_path, load_accelerator
+from fpxint_sim.verify import verify_expanded
+from tests.capture.capture_models import LlamaBlock
+
+
+def _encoder_stack():
+    torch.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(64, 4, 128, batch_first=True)
+    return nn.TransformerEncoder(layer, 2, enable_nested_tensor=False).eval()
+
+
+def _padding_mask():
+    mask = torch.zeros(2, 7, dtype=torch.bool)
+    mask[1, 5:] = True
+    return mask
+
+
+@pytest.mark.parametrize("kwargs", [
+    {}, {"mask": nn.Transformer.generate_square_subsequent_mask(7), "is_causal": True},
+    {"src_key_padding_mask": _padding_mask()}])
+def test_encoder_stack_with_masks_is_captured_exactly(kwargs):
+    enc, x = _encoder_stack(), torch.randn(2, 7, 64)
+    c = capture_model(enc, (x,), kwargs)
+    assert [op for op in c.ops if op.kind == "unhandled"] == []
+    products = [op.name for op in c.ops if op.op == "act_matmul"]
+    assert products == ["layers.0.self_attn.qk", "layers.0.self_attn.av",
+                        "layers.1.self_attn.qk", "layers.1.self_attn.av"]
+    with sdpa_kernel(SDPBackend.MATH):
+        assert torch.equal(c.module(x, **kwargs), enc(x, **kwargs))
+
+
+def test_llama_block_attention_is_integer_jobs_and_verifies_bit_exact():
+    torch.manual_seed(1)
+    m, x = LlamaBlock().eval(), torch.randn(2, 7, 64)
+    c = capture_model(m, (x,))
+    assert {op.name for op in c.ops if op.kind == "integer"} == {
+        "q", "k", "v", "qk", "av", "o", "gate", "up", "down"}
+    assert {op.op for op in c.ops if op.kind == "vector"} >= {"rms_norm", "silu", "mul", "add",
+                                                               "_safe_softmax"}
+    with sdpa_kernel(SDPBackend.MATH):
+        assert torch.equal(c.module(x), m(x))
+    em = expand_model(c.module, ExpansionConfig(w_terms=2, a_max_terms=4))
+    r = verify_expanded(em, load_accelerator(default_hw_config_path()), lambda mod: mod(x))
+    assert r["ok"] and r["outputs_bit_identical"]
+    assert {L["layer"] for L in r["layers"] if L["kind"] == "act_matmul"} == {"qk", "av"}
