@@ -6,6 +6,7 @@ an InputError naming the formats that work: its graph is TorchScript IR, not an 
 
 from __future__ import annotations
 
+import inspect
 from contextlib import contextmanager
 
 import torch
@@ -63,10 +64,11 @@ def graph_module(model, example_inputs: tuple, example_kwargs: dict | None = Non
         except Exception as e:  # any export failure: fall back to torch.fx
             export_error = _first_line(e)
         try:
-            if kwargs:
-                raise ValueError("the torch.fx fallback takes positional example inputs only")
             gm = fx.symbolic_trace(model)
-            ShapeProp(gm).propagate(*example_inputs)
+            # placeholders follow forward's signature: keyword inputs bound into that order
+            bound = inspect.signature(model.forward).bind(*example_inputs, **kwargs)
+            bound.apply_defaults()
+            ShapeProp(gm).propagate(*bound.arguments.values())
             return gm, f"torch.fx.symbolic_trace (torch.export failed: {export_error})"
         except Exception as e:  # report both failures in one line
             raise InputError(f"cannot capture {type(model).__name__}: torch.export: "

@@ -8,6 +8,7 @@ cost model to charge.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 
 import torch
@@ -56,7 +57,9 @@ def graph_inputs(gm: fx.GraphModule, args: tuple, kwargs: dict | None) -> list:
     spec = getattr(gm, "_in_spec", None)
     if spec is not None:
         return list(tree_flatten_spec((tuple(args), dict(kwargs or {})), spec))
-    return [*args, *(kwargs or {}).values()]
+    bound = inspect.signature(gm.forward).bind(*args, **(kwargs or {}))  # fx: forward's order
+    bound.apply_defaults()
+    return list(bound.arguments.values())
 
 
 def vector_op_elements(captured, example_inputs: tuple, example_kwargs: dict | None = None

@@ -38,3 +38,23 @@ def test_batchnorm_modules_and_relus_of_a_resnet_block_are_counted():
     assert [(v.op, v.out_elements) for v in ops] == [
         ("batch_norm", elems), ("relu", elems), ("batch_norm", elems), ("batch_norm", elems),
         ("add", elems), ("relu", elems)]
+
+
+def test_keyword_inputs_reach_the_graph_in_forward_order_on_the_fx_path(monkeypatch):
+    class Scaled(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(4, 3)
+
+        def forward(self, x, scale=2.0, bias=None):
+            return self.fc(x) * scale + bias
+
+    def refuse(*_a, **_k):
+        raise RuntimeError("export refused")
+
+    monkeypatch.setattr(torch.export, "export", refuse)
+    m, x, b = seeded(Scaled), torch.randn(5, 4), torch.randn(3)
+    c = capture_model(m, (x,), {"bias": b})
+    assert c.method.startswith("torch.fx") and torch.equal(c.module(x, bias=b), m(x, bias=b))
+    assert [(v.op, v.in_elements, v.out_elements) for v in c.vector_ops((x,), {"bias": b})] \
+        == [("mul", 15, 15), ("add", 18, 15)]
