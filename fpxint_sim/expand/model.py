@@ -123,7 +123,10 @@ def expand_model(module: nn.Module, cfg: ExpansionConfig | None = None) -> Expan
             elif isinstance(child, ActMatmul):
                 result.float_layers.append((full, "ActMatmul (activations kept float)"))
             elif any(True for _ in child.parameters(recurse=False)):
-                result.float_layers.append((full, type(child).__name__))
+                # a captured graph keeps the tensors of its functional ops in bare holders
+                what = "tensors of float graph ops" if type(child) is nn.Module else type(
+                    child).__name__
+                result.float_layers.append((full, what))
             elif type(child).__name__.endswith("SelfAttention"):
                 # Its Q/K/V Linears are expanded; the activation x activation matmuls inside
                 # (Q K^T, softmax x V) are functional ops this expander leaves in float.

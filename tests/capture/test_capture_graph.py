@@ -37,6 +37,8 @@ def test_transformer_encoder_layer_expands_without_reading_out_proj_weight():
     em = expand_model(capture_model(m, (x,)).module, ExpansionConfig())
     assert sorted(em.layers) == ["linear1", "linear2", "self_attn.av", "self_attn.in_proj",
                                  "self_attn.out_proj", "self_attn.qk"]
+    assert em.float_layers == [("norm1", "tensors of float graph ops"),
+                               ("norm2", "tensors of float graph ops")]
     with torch.no_grad():
         assert em(x).shape == (2, 10, 256)
 
