@@ -11,6 +11,8 @@ from __future__ import annotations
 import torch
 from torch import fx, nn
 
+from fpxint_sim.capture.op_names import scope_of
+
 
 def constant_tensor(gm: fx.GraphModule, arg) -> torch.Tensor | None:
     """The tensor a get_attr node reads (a parameter, buffer or constant), else None."""
@@ -32,6 +34,18 @@ def weight_owner(arg) -> str | None:
         if t.endswith(suffix) and len(t) > len(suffix):
             return t[: -len(suffix)]
     return t
+
+
+def module_path_for(node: fx.Node, weight_ref) -> str:
+    """Path for the module of a rewritten op: the owner of its weight ("a.fc.weight" ->
+    "a.fc"; a module's own target as is), else its scope + its node name."""
+    if isinstance(weight_ref, str):
+        return weight_ref
+    owner = weight_owner(weight_ref)
+    if owner is not None and owner != str(weight_ref.target):
+        return owner
+    scope = scope_of(node)
+    return f"{scope}.{node.name}" if scope else node.name
 
 
 def _only_read_by(gm: fx.GraphModule, target: str, consumer) -> bool:

@@ -18,11 +18,12 @@ from torch import fx, nn
 from fpxint_sim.capture.graph_modules import (
     as_parameter,
     constant_tensor,
+    module_path_for,
     register_module,
     weight_owner,
 )
 from fpxint_sim.capture.node_args import call_args, replace_node
-from fpxint_sim.capture.op_names import node_shape, scope_of
+from fpxint_sim.capture.op_names import node_shape
 
 aten = torch.ops.aten
 _CONV_NAMES = ("input", "weight", "bias", "stride", "padding", "dilation", "groups")
@@ -59,6 +60,8 @@ def _conv_spec(gm, node, name):
         m = gm.get_submodule(node.target)
         if type(m) not in (nn.Conv1d, nn.Conv2d) or len(node.args) != 1 or node.kwargs:
             return None
+        if type(m) is nn.Conv2d and m.padding_mode == "zeros" and not isinstance(m.padding, str):
+            return None  # already what expansion takes
         pad = None
         padding = m.padding
         if m.padding_mode != "zeros":
@@ -112,9 +115,7 @@ def rewrite_conv(gm: fx.GraphModule, node: fx.Node, name: str) -> bool:
             return False
     padding = _tuple(padding, dims)
     graph = gm.graph
-    owner = weight_owner(w_ref) if isinstance(w_ref, fx.Node) else str(w_ref)
-    if owner is None or (isinstance(w_ref, fx.Node) and owner == str(w_ref.target)):
-        owner = f"{scope_of(node)}.{node.name}".strip(".")
+    owner = module_path_for(node, w_ref)
     if node.op == "call_module":
         _drop_if_sole_call(gm, node)
     with graph.inserting_before(node):
@@ -163,7 +164,7 @@ def rewrite_batch_norm(gm: fx.GraphModule, node: fx.Node, name: str) -> bool:
     tracked = getattr(holder, "num_batches_tracked", None)
     bn.num_batches_tracked = tracked if isinstance(tracked, torch.Tensor) else torch.zeros(
         (), dtype=torch.long)
-    path = register_module(gm, base or f"{scope_of(node)}.{node.name}", bn.eval(), node)
+    path = register_module(gm, base or module_path_for(node, None), bn.eval(), node)
     with gm.graph.inserting_before(node):
         new = gm.graph.call_module(path, (a["input"],))
     replace_node(gm.graph, node, new)

@@ -19,12 +19,12 @@ from torch import fx
 
 from fpxint_sim.capture.graph_modules import (
     constant_tensor,
+    module_path_for,
     register_module,
     register_tensor,
-    weight_owner,
 )
 from fpxint_sim.capture.node_args import call_args, replace_node
-from fpxint_sim.capture.op_names import node_shape, scope_of
+from fpxint_sim.capture.op_names import node_shape
 from fpxint_sim.capture.rewrite_conv import same_padding
 from fpxint_sim.capture.rewrite_linear import linear_module
 
@@ -61,13 +61,6 @@ def _ints(v, n):
     return tuple(int(e) for e in (v * n if len(v) == 1 else v))
 
 
-def _owner(node, w_node):
-    owner = weight_owner(w_node)
-    if owner is None or owner == str(w_node.target):
-        return f"{scope_of(node)}.{node.name}".strip(".")
-    return owner
-
-
 def rewrite_conv3d(gm: fx.GraphModule, node: fx.Node, name: str) -> bool:
     """conv3d (groups 1, zero or 'same'/'valid' padding) -> patches -> Linear -> volume."""
     if node.op != "call_function" or name != "conv3d":
@@ -88,7 +81,7 @@ def rewrite_conv3d(gm: fx.GraphModule, node: fx.Node, name: str) -> bool:
     else:
         left = right = list(_ints(a["padding"], 3))
     pads = [p for lo, hi in reversed(list(zip(left, right))) for p in (lo, hi)]
-    path = register_module(gm, _owner(node, a["weight"]),
+    path = register_module(gm, module_path_for(node, a["weight"]),
                            linear_module(w.reshape(w.shape[0], -1), b), node)
     g = gm.graph
     with g.inserting_before(node):
@@ -113,7 +106,7 @@ def rewrite_conv_transpose2d(gm: fx.GraphModule, node: fx.Node, name: str) -> bo
             or ys is None or (a["bias"] is not None and b is None):
         return False
     cin, cout, kh, kw = w.shape
-    owner = _owner(node, a["weight"])
+    owner = module_path_for(node, a["weight"])
     path = register_module(gm, owner, linear_module(w.reshape(cin, cout * kh * kw).t(), None),
                            node)
     g = gm.graph

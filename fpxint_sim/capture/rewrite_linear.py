@@ -13,11 +13,11 @@ from torch import fx, nn
 from fpxint_sim.capture.graph_modules import (
     as_parameter,
     constant_tensor,
+    module_path_for,
     register_module,
-    weight_owner,
 )
 from fpxint_sim.capture.node_args import call_args, replace_node
-from fpxint_sim.capture.op_names import node_shape, scope_of
+from fpxint_sim.capture.op_names import node_shape
 
 
 def linear_module(weight: torch.Tensor, bias: torch.Tensor | None) -> nn.Linear:
@@ -29,14 +29,6 @@ def linear_module(weight: torch.Tensor, bias: torch.Tensor | None) -> nn.Linear:
     return m.eval()
 
 
-def _name_for(node: fx.Node, weight_node, suffix: str) -> str:
-    owner = weight_owner(weight_node)
-    if owner is not None and owner != str(weight_node.target):
-        return owner
-    scope = scope_of(node)
-    return f"{scope}.{node.name}" if scope else f"{node.name}{suffix}"
-
-
 def _as_linear(gm, node, x, w_node, weight, bias) -> bool:
     if weight is None or weight.dim() != 2 or not torch.is_floating_point(weight):
         return False
@@ -45,8 +37,8 @@ def _as_linear(gm, node, x, w_node, weight, bias) -> bool:
     xs = node_shape(x)
     if xs is not None and len(xs) < 1:
         return False
-    path = register_module(gm, _name_for(node, w_node, ""), linear_module(weight, bias),
-                           node)
+    path = register_module(gm, module_path_for(node, w_node),
+                           linear_module(weight, bias), node)
     with gm.graph.inserting_before(node):
         new = gm.graph.call_module(path, (x,))
     replace_node(gm.graph, node, new)
