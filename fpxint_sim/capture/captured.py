@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from torch import fx, nn
 
 from fpxint_sim.capture.act_matmul import ActMatmul
+from fpxint_sim.capture.bn_pairs import conv_bn_pairs
 from fpxint_sim.capture.graph_modules import drop_unused
 from fpxint_sim.capture.op_kinds import INTEGER, INTEGER_ELIGIBLE, VECTOR, kind_of
 from fpxint_sim.capture.op_names import canonical_name, scope_of
@@ -34,7 +35,7 @@ class OpInfo:
     name: stable name (the module path of an integer job, else the graph node's name);
     op: canonical op name; kind: integer / vector / data / unhandled; reason: why unhandled;
     integer_eligible: the op is a GEMM/conv (an unhandled one stayed float); scope: the
-    module path it was called from.
+    module path it was called from; folds_into: the conv a BatchNorm folds into.
     """
 
     name: str
@@ -43,6 +44,7 @@ class OpInfo:
     reason: str = ""
     integer_eligible: bool = False
     scope: str = ""
+    folds_into: str = ""  # a BatchNorm that expansion folds into this conv: no vector work
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -59,7 +61,8 @@ class Captured:
         return [op for op in self.ops if op.kind == kind]
 
     def vector_ops(self, example_inputs: tuple, example_kwargs: dict | None = None) -> list:
-        """(op name, op, elements) of every vector op in one forward (capture/vector_ops.py)."""
+        """Every vector op of one forward with its elements (capture/vector_ops.py); a
+        BatchNorm that folds into its conv is not one."""
         from fpxint_sim.capture.vector_ops import vector_op_elements
 
         return vector_op_elements(self, example_inputs, example_kwargs)
@@ -71,7 +74,7 @@ def _is_integer_module(m: nn.Module) -> bool:
     return type(m) is nn.Conv2d and m.padding_mode == "zeros" and not isinstance(m.padding, str)
 
 
-def _op_info(gm: fx.GraphModule, node: fx.Node) -> OpInfo:
+def _op_info(gm: fx.GraphModule, node: fx.Node, folds: dict) -> OpInfo:
     op = canonical_name(node, gm)
     scope = scope_of(node)
     if node.op == "call_module":
@@ -79,7 +82,7 @@ def _op_info(gm: fx.GraphModule, node: fx.Node) -> OpInfo:
         if _is_integer_module(module):
             return OpInfo(str(node.target), op, INTEGER, "", True, scope)
         if isinstance(module, nn.BatchNorm2d):
-            return OpInfo(str(node.target), op, VECTOR, "", False, scope)
+            return OpInfo(str(node.target), op, VECTOR, "", False, scope, folds.get(node, ""))
     kind, reason = kind_of(op)
     if op in INTEGER_ELIGIBLE:
         reason = refusal_reason(gm, node, op)
@@ -89,10 +92,11 @@ def _op_info(gm: fx.GraphModule, node: fx.Node) -> OpInfo:
 def list_ops(gm: fx.GraphModule) -> tuple[list[OpInfo], dict]:
     """Every op of the graph (placeholders, get_attr and output excluded), in graph order."""
     ops, nodes = [], {}
+    folds = {bn: str(conv.target) for conv, bn in conv_bn_pairs(gm)}
     for node in gm.graph.nodes:
         if node.op in ("placeholder", "get_attr", "output"):
             continue
-        info = _op_info(gm, node)
+        info = _op_info(gm, node, folds)
         ops.append(info)
         nodes[info.name] = node
     return ops, nodes

@@ -42,13 +42,14 @@ def ops_summary(captured: Captured) -> dict:
 
 
 def format_ops(captured: Captured) -> str:
-    """Text table: op name, op, kind, scope, reason; then the count per kind."""
-    header = ("op", "kind", "name", "scope", "reason")
-    rows = [(op.op, op.kind, op.name, op.scope, op.reason) for op in captured.ops]
-    widths = [max(len(str(r[c])) for r in [header, *rows]) for c in range(len(header))]
-    lines = ["  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip()
-             for r in [header, *rows]]
+    """Text table: op, kind, name, scope, note (why unhandled, or the conv a BatchNorm folds
+    into); then the count per kind."""
+    from fpxint_sim.cli.tables import format_table  # the terminal's one table format
+
+    rows = [[op.op, op.kind, op.name, op.scope or "-",
+             op.reason or (f"folds into {op.folds_into}" if op.folds_into else "-")]
+            for op in captured.ops]
     counts = Counter(op.kind for op in captured.ops)
-    lines.append(f"{len(captured.ops)} ops ({captured.method}): " + ", ".join(
-        f"{n} {kind}" for kind, n in sorted(counts.items())))
-    return "\n".join(lines)
+    total = f"{len(captured.ops)} ops ({captured.method}): " + ", ".join(
+        f"{n} {kind}" for kind, n in sorted(counts.items()))
+    return format_table(["op", "kind", "name", "scope", "note"], rows) + "\n" + total

@@ -64,9 +64,10 @@ def graph_inputs(gm: fx.GraphModule, args: tuple, kwargs: dict | None) -> list:
 
 def vector_op_elements(captured, example_inputs: tuple, example_kwargs: dict | None = None
                        ) -> list[VectorOp]:
-    """Every vector op run by one forward of `captured.module`, in execution order."""
+    """Every vector op run by one forward of `captured.module`, in execution order (a
+    BatchNorm that expansion folds into its conv does no vector work and is left out)."""
     nodes = {captured.nodes[op.name]: (op.name, op.op) for op in captured.ops
-             if op.kind == VECTOR}
+             if op.kind == VECTOR and not op.folds_into}
     counter = _Counter(captured.module, nodes)
     with torch.no_grad():
         counter.run(*graph_inputs(captured.module, example_inputs, example_kwargs))

@@ -14,6 +14,8 @@ from itertools import pairwise
 import torch
 from torch import fx, nn
 
+from fpxint_sim.capture.bn_pairs import conv_bn_pairs, foldable_batchnorm
+
 
 def _folded(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> nn.Conv2d:
     w = conv.weight.detach().double()
@@ -32,37 +34,19 @@ def _folded(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> nn.Conv2d:
     return out
 
 
-def _foldable_bn(bn) -> bool:
-    return isinstance(bn, nn.BatchNorm2d) and bn.track_running_stats \
-        and bn.running_mean is not None
-
-
 def fold_batchnorm_graph(gm: fx.GraphModule) -> int:
     """Fold each Conv2d call feeding only a BatchNorm2d call, along the graph; the count."""
-    calls: dict[str, int] = {}
-    for node in gm.graph.nodes:
-        if node.op == "call_module":
-            calls[node.target] = calls.get(node.target, 0) + 1
-    count = 0
-    for node in list(gm.graph.nodes):
-        if node.op != "call_module" or len(node.users) != 1:
-            continue
-        user = next(iter(node.users))
-        if user.op != "call_module" or user.args != (node,) or user.kwargs:
-            continue
+    pairs = conv_bn_pairs(gm)
+    for node, user in pairs:
         conv, bn = gm.get_submodule(node.target), gm.get_submodule(user.target)
-        if type(conv) is not nn.Conv2d or not _foldable_bn(bn) \
-                or calls[node.target] != 1 or calls[user.target] != 1:
-            continue
         parent, _, leaf = node.target.rpartition(".")
         setattr(gm.get_submodule(parent) if parent else gm, leaf, _folded(conv, bn))
         user.replace_all_uses_with(node)
         gm.graph.erase_node(user)
-        count += 1
-    if count:
+    if pairs:
         gm.delete_all_unused_submodules()
         gm.recompile()
-    return count
+    return len(pairs)
 
 
 def fold_batchnorm(module: nn.Module) -> int:
@@ -76,7 +60,7 @@ def fold_batchnorm(module: nn.Module) -> int:
     names = list(module._modules)
     for a, b in pairwise(names):
         conv, bn = module._modules[a], module._modules[b]
-        if isinstance(conv, nn.Conv2d) and _foldable_bn(bn):
+        if isinstance(conv, nn.Conv2d) and foldable_batchnorm(bn):
             module._modules[a] = _folded(conv, bn)
             module._modules[b] = nn.Identity()
             count += 1

@@ -49,6 +49,8 @@ def test_resnet_block_outputs_equal_and_batchnorm_folds_along_the_graph():
     c = capture_model(m, (x,))
     assert torch.equal(c.module(x), m(x))
     assert set(_integer(c)) == {"conv1", "conv2", "down.0"}
+    assert {op.name: op.folds_into for op in c.ops if op.op == "batch_norm"} == {
+        "bn1": "conv1", "bn2": "conv2", "down.1": "down.0"}
     em = expand_model(c.module, ExpansionConfig())
     assert em.folded_batchnorms == 3 and sorted(em.layers) == ["conv1", "conv2", "down.0"]
     graph_folded, eager = copy.deepcopy(c.module), seeded(ResBlock)

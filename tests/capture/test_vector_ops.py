@@ -29,15 +29,27 @@ def test_transformer_layer_vector_ops_have_the_element_counts_of_their_tensors()
     assert [v.in_elements for v in by_op["add"]] == [2 * tokens * 32] * 2
 
 
-def test_batchnorm_modules_and_relus_of_a_resnet_block_are_counted():
+def test_batchnorms_that_fold_do_no_vector_work_and_others_are_counted():
     m = seeded(ResBlock)
     x = torch.randn(2, 8, 6, 6)
     c = capture_model(m, (x,))
-    ops = c.vector_ops((x,))
     elems = 2 * 8 * 6 * 6
-    assert [(v.op, v.out_elements) for v in ops] == [
-        ("batch_norm", elems), ("relu", elems), ("batch_norm", elems), ("batch_norm", elems),
-        ("add", elems), ("relu", elems)]
+    assert [(v.op, v.out_elements) for v in c.vector_ops((x,))] == [
+        ("relu", elems), ("add", elems), ("relu", elems)]
+
+    class TwoUsers(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv, self.bn = nn.Conv2d(3, 3, 1), nn.BatchNorm2d(3)
+
+        def forward(self, x):
+            y = self.conv(x)
+            return self.bn(y) + y
+
+    x = torch.randn(1, 3, 4, 4)
+    c = capture_model(seeded(TwoUsers), (x,))
+    assert [(v.op, v.out_elements) for v in c.vector_ops((x,))] == [
+        ("batch_norm", 48), ("add", 48)]
 
 
 def test_keyword_inputs_reach_the_graph_in_forward_order_on_the_fx_path(monkeypatch):
