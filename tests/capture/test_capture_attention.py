@@ -52,3 +52,16 @@ def test_llama_block_attention_is_integer_jobs_and_verifies_bit_exact():
     r = verify_expanded(em, load_accelerator(default_hw_config_path()), lambda mod: mod(x))
     assert r["ok"] and r["outputs_bit_identical"]
     assert {L["layer"] for L in r["layers"] if L["kind"] == "act_matmul"} == {"qk", "av"}
+
+
+def test_transformer_encoder_layer_256_verifies_bit_exact_with_attention_as_jobs():
+    torch.manual_seed(2)
+    m = nn.TransformerEncoderLayer(d_model=256, nhead=4, batch_first=True).eval()
+    x = torch.randn(2, 10, 256)
+    em = expand_model(capture_model(m, (x,)).module, ExpansionConfig(w_terms=2, a_max_terms=4))
+    r = verify_expanded(em, load_accelerator(default_hw_config_path()), lambda mod: mod(x))
+    assert r["ok"] and r["outputs_bit_identical"] and r["mismatched_outputs"] == 0
+    kinds = {L["layer"]: L["kind"] for L in r["layers"]}
+    assert kinds == {"self_attn.in_proj": "gemm", "self_attn.qk": "act_matmul",
+                     "self_attn.av": "act_matmul", "self_attn.out_proj": "gemm",
+                     "linear1": "gemm", "linear2": "gemm"}
