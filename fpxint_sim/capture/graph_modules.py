@@ -83,21 +83,25 @@ def _get(gm: nn.Module, path: str):
 def register_module(gm: fx.GraphModule, base: str, module: nn.Module, consumer=None) -> str:
     """Add `module` at path `base` (or base_2, base_3, ... when taken); returns the path.
 
-    `consumer`: the node being rewritten; a holder only it reads may be replaced."""
+    `consumer`: the node being rewritten; a holder only it reads may be replaced. When a
+    non-module sits on the path, the module goes to the root (dots as '_')."""
     base = base.strip(".") or "op"
     path, k = base, 1
     while True:
         parent_path, _, leaf = path.rpartition(".")
         parent = _get(gm, parent_path) if parent_path else gm
-        existing = _get(gm, path)
         if parent is not None and not isinstance(parent, nn.Module):
-            existing = parent  # a tensor sits where a container should be
+            base = path = base.replace(".", "_")  # a tensor where a container should be
+            continue
+        existing = _get(gm, path)
         if existing is None or (parent is not None
                                  and _replaceable(gm, path, existing, module, consumer)):
             if parent is not None and existing is not None:
                 delattr(parent, leaf)
             if gm.add_submodule(path, module):
                 return path
+            base = path = base.replace(".", "_")
+            continue
         k += 1
         path = f"{base}_{k}"
 
