@@ -42,5 +42,5 @@ def refusal_reason(gm: fx.GraphModule, node: fx.Node, name: str) -> str:
         if sa is not None and sb is not None:
             return f"{prefix}: batch dims differ ({list(sa)} @ {list(sb)})"
     if name == "scaled_dot_product_attention":
-        return f"{prefix}: dropout, grouped-query heads or a negative scale"
+        return f"{prefix}: dropout, a negative scale or heads that do not match"
     return f"{prefix} (no rule rewrote it)"

@@ -1,10 +1,11 @@
 """Activation x activation products become ActMatmul calls; SDPA is spelled out first.
 
 scaled_dot_product_attention is rewritten into the ops of ATen's math backend, in its order:
-q * sqrt(scale), k^T * sqrt(scale), Q K^T (ActMatmul), + mask (a boolean mask, or is_causal,
-becomes 0 / -inf first), _safe_softmax over the last dim, P V (ActMatmul). Its values equal
-SDPA's math backend bit for bit (the fused CPU kernels round differently). bmm/matmul of two
-non-constant matrices with the same batch dims become ActMatmul calls.
+(enable_gqa: k and v heads repeated), q * sqrt(scale), k^T * sqrt(scale), Q K^T (ActMatmul),
++ mask (a boolean mask, or is_causal, becomes 0 / -inf first), _safe_softmax over the last
+dim, P V (ActMatmul). Its values equal SDPA's math backend bit for bit (the fused CPU kernels
+round differently). bmm/matmul of two non-constant matrices with the same batch dims become
+ActMatmul calls.
 """
 
 from __future__ import annotations
@@ -75,8 +76,15 @@ def rewrite_sdpa(gm: fx.GraphModule, node: fx.Node, name: str) -> bool:
     a = call_args(node, _SDPA_NAMES, {"attn_mask": None, "dropout_p": 0.0,
                                       "is_causal": False, "scale": None, "enable_gqa": False})
     sq, sk, sv = (node_shape(a[k]) for k in ("query", "key", "value"))
-    if a["dropout_p"] != 0.0 or a["enable_gqa"] or sq is None or sk is None or sv is None \
-            or len(sq) < 2 or sq[:-2] != sk[:-2] or sk[:-2] != sv[:-2]:
+    if a["dropout_p"] != 0.0 or sq is None or sk is None or sv is None or len(sq) < 3 \
+            or sk[:-2] != sv[:-2]:
+        return False
+    repeat = 1
+    if a["enable_gqa"] and sk[-3] != sq[-3]:  # grouped-query heads: each k/v head repeated
+        if sq[-3] % sk[-3]:
+            return False
+        repeat = sq[-3] // sk[-3]
+    if sq[:-3] != sk[:-3] or sq[-3] != sk[-3] * repeat:
         return False
     if a["scale"] is not None and a["scale"] < 0:
         return False
@@ -86,8 +94,12 @@ def rewrite_sdpa(gm: fx.GraphModule, node: fx.Node, name: str) -> bool:
     base = f"{scope}." if scope else ""
     g = gm.graph
     with g.inserting_before(node):
+        key, value = a["key"], a["value"]
+        if repeat > 1:
+            key = g.call_function(aten.repeat_interleave.self_int, (key, repeat, -3))
+            value = g.call_function(aten.repeat_interleave.self_int, (value, repeat, -3))
         q = g.call_function(aten.mul.Tensor, (a["query"], factor))
-        kt = g.call_function(aten.transpose.int, (a["key"], -2, -1))
+        kt = g.call_function(aten.transpose.int, (key, -2, -1))
         kt = g.call_function(aten.mul.Tensor, (kt, factor))
         scores = _act_matmul_call(gm, node, q, kt, f"{base}qk")
         mask = a["attn_mask"]
@@ -98,6 +110,6 @@ def rewrite_sdpa(gm: fx.GraphModule, node: fx.Node, name: str) -> bool:
         if mask is not None:
             scores = g.call_function(aten.add.Tensor, (scores, mask))
         probs = g.call_function(aten._safe_softmax.default, (scores, -1))
-        out = _act_matmul_call(gm, node, probs, a["value"], f"{base}av")
+        out = _act_matmul_call(gm, node, probs, value, f"{base}av")
     replace_node(g, node, out)
     return True

@@ -65,3 +65,18 @@ def test_transformer_encoder_layer_256_verifies_bit_exact_with_attention_as_jobs
     assert kinds == {"self_attn.in_proj": "gemm", "self_attn.qk": "act_matmul",
                      "self_attn.av": "act_matmul", "self_attn.out_proj": "gemm",
                      "linear1": "gemm", "linear2": "gemm"}
+
+
+def test_grouped_query_sdpa_repeats_key_and_value_heads_like_the_math_backend():
+    class Gqa(nn.Module):
+        def forward(self, q, k, v):
+            return torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True,
+                                                                    enable_gqa=True)
+
+    torch.manual_seed(3)
+    q, k, v = torch.randn(2, 4, 7, 16), torch.randn(2, 2, 7, 16), torch.randn(2, 2, 7, 16)
+    c = capture_model(Gqa(), (q, k, v))
+    assert [op.name for op in c.ops if op.kind == "integer"] == ["qk", "av"]
+    assert [op.op for op in c.ops].count("repeat_interleave") == 2
+    with sdpa_kernel(SDPBackend.MATH):
+        assert torch.equal(c.module(q, k, v), Gqa()(q, k, v))
