@@ -2,6 +2,7 @@
 
 import pytest
 import torch
+from capture_models import LlamaBlock
 from torch import nn
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
@@ -9,7 +10,6 @@ from fpxint_sim.capture import capture_model
 from fpxint_sim.expand import ExpansionConfig, expand_model
 from fpxint_sim.hw import default_hw_config_path, load_accelerator
 from fpxint_sim.verify import verify_expanded
-from tests.capture.capture_models import LlamaBlock
 
 
 def _encoder_stack():

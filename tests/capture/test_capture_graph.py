@@ -4,6 +4,7 @@ import copy
 
 import pytest
 import torch
+from capture_models import Mixed, ResBlock, seeded
 from torch import nn
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
@@ -11,7 +12,6 @@ from fpxint_sim.capture import capture_model, uncovered_integer_ops
 from fpxint_sim.errors import InputError
 from fpxint_sim.expand import ExpansionConfig, expand_model
 from fpxint_sim.expand.fold_bn import fold_batchnorm
-from tests.capture.capture_models import Mixed, ResBlock, seeded
 
 
 def _integer(c):

@@ -1,10 +1,10 @@
 """Vector ops of one forward, with the element counts the vector unit streams."""
 
 import torch
+from capture_models import ResBlock, seeded
 from torch import nn
 
 from fpxint_sim.capture import capture_model
-from tests.capture.capture_models import ResBlock, seeded
 
 
 def test_transformer_layer_vector_ops_have_the_element_counts_of_their_tensors():
