@@ -15,7 +15,8 @@ UNHANDLED = "unhandled"
 INTEGER_ELIGIBLE = frozenset({
     "linear", "addmm", "mm", "bmm", "matmul", "baddbmm", "einsum", "conv1d", "conv2d",
     "conv3d", "convolution", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
-    "scaled_dot_product_attention", "act_matmul"})
+    "scaled_dot_product_attention", "act_matmul", "multi_head_attention", "lstm", "gru",
+    "rnn_tanh", "rnn_relu", "bilinear"})
 
 # Element-wise, reduction, normalization and lookup ops: run in float on the vector unit.
 VECTOR_OPS = frozenset({
@@ -44,7 +45,8 @@ DATA_OPS = frozenset({
     "replication_pad1d", "replication_pad2d", "repeat", "repeat_interleave", "index_select",
     "gather", "roll", "flip", "zeros", "zeros_like", "ones", "ones_like", "full", "full_like",
     "empty", "arange", "tril", "triu", "scalar_tensor", "sym_size", "size", "dim", "float",
-    "int", "long", "bool", "type", "_guards_fn", "_assert_tensor_metadata", "_assert_scalar",
+    "int", "long", "bool", "type", "_guards_fn", "GuardsFn", "_assert_tensor_metadata",
+    "_assert_scalar",
     "sym_constrain_range_for_size", "new_zeros", "new_ones", "new_full", "movedim",
     "_assert_async", "index", "setitem", "copy_", "fill_", "masked_select", "im2col", "unfold",
     "conv3d_patches", "patches_to_volume", "pixels_as_rows"})

@@ -24,7 +24,8 @@ _MODULE_OPS = {
     nn.AdaptiveAvgPool1d: "adaptive_avg_pool1d", nn.AdaptiveAvgPool2d: "adaptive_avg_pool2d",
     nn.Embedding: "embedding", nn.Dropout: "dropout", nn.Identity: "identity",
     nn.Flatten: "flatten", nn.Unflatten: "unflatten", nn.MultiheadAttention:
-    "multi_head_attention"}
+    "multi_head_attention", nn.LSTM: "lstm", nn.GRU: "gru", nn.RNN: "rnn_tanh",
+    nn.Bilinear: "bilinear"}
 
 
 def canonical_name(node: fx.Node, gm: fx.GraphModule) -> str:
@@ -41,7 +42,7 @@ def canonical_name(node: fx.Node, gm: fx.GraphModule) -> str:
         for cls in type(module).__mro__:
             if cls in _MODULE_OPS:
                 return _MODULE_OPS[cls]
-        return getattr(module, "op_name", str(node.target).rsplit(".", 1)[-1])
+        return getattr(module, "op_name", type(module).__name__)
     return node.op
 
 

@@ -179,3 +179,22 @@ def test_two_products_in_one_scope_get_two_modules():
     c = capture_model(Outer(), (q, k, v))
     assert _integer(c) == {"attn.matmul": "act_matmul", "attn.matmul_2": "act_matmul"}
     assert torch.equal(c.module(q, k, v), Outer()(q, k, v))
+
+
+def test_a_leaf_attention_module_of_an_fx_graph_is_an_uncovered_integer_op(monkeypatch):
+    class WithMha(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.mha = nn.MultiheadAttention(8, 2, batch_first=True)
+
+        def forward(self, x):
+            return self.mha(x, x, x, need_weights=False)[0]
+
+    def refuse(*_a, **_k):
+        raise RuntimeError("export refused")
+
+    monkeypatch.setattr(torch.export, "export", refuse)
+    c = capture_model(seeded(WithMha), (torch.randn(2, 3, 8),))
+    [op] = uncovered_integer_ops(c, set())
+    assert (op.name, op.op) == ("mha", "multi_head_attention")
+    assert "MultiheadAttention is not rewritten in a torch.fx-traced graph" in op.reason
