@@ -81,24 +81,27 @@ def _write_whole(path: Path, text: str) -> None:
 
 
 def lower(args):
-    """(NetworkIR, input description) for the parsed flags."""
+    """(NetworkIR, input description, Captured graph) for the parsed flags."""
+    from fpxint_sim.capture import capture_forward
     from fpxint_sim.expand import expand_model
     from fpxint_sim.ir import lower_model
     from fpxint_sim.models.sample_batch import sample_forward
 
     cfg = expansion_config(args)
     loaded, forward, what = sample_forward(args.model, args.samples)
-    em = expand_model(loaded.module, cfg)
-    return lower_model(em, forward, args.model), what
+    captured = capture_forward(loaded.module, forward)
+    em = expand_model(captured.module, cfg)
+    return lower_model(em, forward, args.model), what, captured
 
 
 def run(args) -> int:
+    from fpxint_sim.capture import format_ops, ops_summary
     from fpxint_sim.cli.lower_format import format_network, network_summary
 
     fmt = _output_format(args)
     out = _check_out(args.out, args.force) if args.out else None
     with layer_progress(args, "lower: layers run"):
-        net, what = lower(args)
+        net, what, captured = lower(args)
     if fmt == "scalesim":
         from fpxint_sim.cli.lower_scalesim import scalesim_topology
 
@@ -110,8 +113,10 @@ def run(args) -> int:
             print(f"wrote {out}: {text.count(chr(10)) - 1} rows (input: {what})",
                   file=sys.stderr)
     elif fmt == "json":
-        json.dump({**network_summary(net), "input": what}, sys.stdout, indent=2)
+        json.dump({**network_summary(net), "input": what, "graph": ops_summary(captured)},
+                  sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         print(format_network(net, what))
+        print(format_ops(captured))
     return 0

@@ -29,7 +29,7 @@ def layer_rows(net) -> list[dict]:
                     "padding": list(layer.conv.padding), "dilation": list(layer.conv.dilation),
                     "groups": layer.conv.groups},
                 "input_shape": list(fwd.input_shape), "output_shape": list(fwd.output_shape),
-                "weight_operands": [t.operand for t in layer.weight_terms],
+                "weight_operands": [t.operand for t in layer.weight_terms or fwd.held_terms],
                 "activation_operands": [t.operand for t in fwd.activation_terms],
                 "activation_zero_points": [
                     [int(t.zero_point.min()), int(t.zero_point.max())]

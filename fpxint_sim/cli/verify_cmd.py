@@ -21,6 +21,9 @@ def add_parser(sub):
     add_expansion_args(p)
     p.add_argument("--hw", help="accelerator description (YAML or SCALE-Sim .cfg); default: "
                    "hw_configs/bitfusion_16x16.yaml")
+    p.add_argument("--allow-float", action="append", default=[], metavar="NAME",
+                   help="accept that integer-eligible op NAME (as `lower` lists it) stays "
+                   "float; repeatable. Without it such an op makes verify exit 1")
     p.set_defaults(run=run)
 
 
@@ -30,7 +33,8 @@ def run(args) -> int:
 
     hw = load_accelerator(args.hw or default_hw_config_path())
     with layer_progress(args, "verify: layers run"):
-        result = verify_model(args.model, expansion_config(args), hw, args.samples)
+        result = verify_model(args.model, expansion_config(args), hw, args.samples,
+                              frozenset(args.allow_float))
     if args.json:
         json.dump(result, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -58,6 +62,11 @@ def format_result(r: dict) -> str:
         lines.append(f"  mismatch {m['layer']} job {tuple(m['job'])} {m['what']} "
                      f"index {tuple(m['index'])}: engine {m['engine']}, reference "
                      f"{m['reference']}")
+    for op in r.get("integer_ops_left_float", []):
+        lines.append(f"  {op['name']} ({op['op']}) stayed float: {op['reason']} (allow it "
+                     f"with --allow-float {op['name']})")
+    if r["jobs_checked"] == 0:
+        lines.append("  no integer job ran: nothing was checked")
     lines.append(f"{'OK' if r['ok'] else 'FAILED'}  ({r['seconds']:.1f} s, engine "
                  f"{r['engine_seconds']:.1f} s)")
     return "\n".join(lines)

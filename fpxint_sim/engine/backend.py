@@ -14,11 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from fpxint_sim.engine.act_matmul_job import run_act_matmul_jobs
 from fpxint_sim.engine.arithmetic import accumulator_spec
 from fpxint_sim.engine.counters import LayerCounters
 from fpxint_sim.engine.jobs import JobAccumulators, conv_job, linear_job, prepare_weight
 from fpxint_sim.engine.operands import activation_operand, raw_activation, weight_operand
 from fpxint_sim.expand.activation import expand_rows
+from fpxint_sim.expand.expanded_act_matmul import act_matmul_rows, operand_names
 from fpxint_sim.expand.expanded_layers import ExpandedConv2d
 from fpxint_sim.hw.schema import Accelerator
 from fpxint_sim.ir.layer_rows import input_rows
@@ -41,6 +43,12 @@ class JobRecord:
     result: JobAccumulators
     acc_bits: int
     overflow_mode: str
+    w_zero: np.ndarray | None = None  # act x act jobs: zero point per column of the held term
+
+    @property
+    def has_zero_points(self) -> bool:
+        return bool(np.any(self.x_zero)) or (self.w_zero is not None and bool(np.any(
+            self.w_zero)))
 
 
 class EngineBackend:
@@ -82,6 +90,34 @@ class EngineBackend:
         y, jobs = run_layer(layer, x, acts, counters)
         layer._record(len(terms), jobs)
         return y
+
+    def run_act_matmul(self, layer, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        """An ExpandedActMatmul forward: both operands expanded as the layer does, n_a x n_b
+        jobs on the PEs (engine/act_matmul_job.py), the layer's epilogue order."""
+        name = layer.layer_name
+        batch, (m, k), n = a.shape[:-2], a.shape[-2:], b.shape[-1]
+        nb = int(np.prod(batch))
+        rows_a, rows_b = act_matmul_rows(a, b)
+        name_a, name_b = operand_names(name)
+        a_terms = expand_rows(rows_a, layer.cfg, name_a)
+        b_terms = expand_rows(rows_b, layer.cfg, name_b)
+        counters = self.counters.setdefault(name, LayerCounters(name, "act_matmul"))
+        counters.activation_terms.append(len(a_terms))
+        y, jobs = run_act_matmul_jobs(self, layer, a_terms, b_terms, (nb, m, k, n), counters)
+        layer._record(len(a_terms), len(b_terms), jobs)
+        return torch.from_numpy(y).to(a.dtype).reshape(*batch, m, n)
+
+    def record_job(self, layer, counters, i, j, b_op, a_op, res, spec, k, a_raw, a_zero,
+                   b_raw_t, b_zero) -> None:
+        """Count an act x act job and hand it to the observer (operands batched: (B, rows, K))."""
+        jc = counters.job(i, j, b_op.operand_type, a_op.operand_type)
+        jc.macs += res.acc.size * k
+        jc.outputs += res.acc.size
+        jc.overflow += res.events.overflow
+        jc.pair_saturated += res.events.pair_saturated
+        if self.observer is not None:
+            self.observer(JobRecord(layer.layer_name, counters.kind, i, j, a_raw, a_zero,
+                                    b_raw_t, None, res, spec.acc_bits, spec.overflow, b_zero))
 
     def _job(self, layer, counters, i, j, w, w_op, act, x_raw, conv_args) -> np.ndarray:
         _, z, _, a_op = act

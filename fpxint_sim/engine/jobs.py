@@ -66,7 +66,8 @@ def wrap_to(v: np.ndarray, acc_bits: int) -> np.ndarray:
     return ((v + half) & mask) - half
 
 
-def _corrected(raw: np.ndarray, correction: np.ndarray | None, spec: AccumulatorSpec):
+def zero_point_corrected(raw: np.ndarray, correction: np.ndarray | None, spec: AccumulatorSpec):
+    """raw + the zero-point correction: modulo 2^acc_bits under wrap, wide (int64) otherwise."""
     if correction is None:
         return raw
     out = raw + correction.astype(np.int64, copy=False)
@@ -82,7 +83,7 @@ def linear_job(x_raw: np.ndarray, x_zero: np.ndarray, w: PreparedWeight,
     corr = None
     if np.any(x_zero):
         corr = -x_zero[:, None] * w.weight_sums[None, :]
-    return JobAccumulators(raw, _corrected(raw, corr, spec), events)
+    return JobAccumulators(raw, zero_point_corrected(raw, corr, spec), events)
 
 
 def conv_job(x_raw: np.ndarray, x_zero: np.ndarray, w: PreparedWeight, stride, padding,
@@ -113,4 +114,4 @@ def conv_job(x_raw: np.ndarray, x_zero: np.ndarray, w: PreparedWeight, stride, p
     corr = None
     if np.any(x_zero):
         corr = -x_zero[:, None, None, None] * w.weight_sums[None, :, None, None]
-    return JobAccumulators(raw, _corrected(raw, corr, spec), events)
+    return JobAccumulators(raw, zero_point_corrected(raw, corr, spec), events)

@@ -45,6 +45,8 @@ class EngineRun:
 def check_weight_operands(em, hw: Accelerator) -> None:
     """Fail before running if a layer's weight terms fit no weight type of `hw`."""
     for name, layer in em.layers.items():
+        if layer.weight_series is None:
+            continue  # activation x activation: operand types are chosen per run-time term
         for t in weight_terms(layer):
             weight_operand(hw, name, t.bits, t.signed)
 

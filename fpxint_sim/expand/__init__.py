@@ -1,4 +1,4 @@
-"""Layer- and model-level expansion of torch modules (DESIGN.md 2.3)."""
+"""Layer- and model-level expansion of torch modules."""
 
 from fpxint_sim.expand.config import ExpansionConfig
 from fpxint_sim.expand.model import ExpandedModel, expand_model

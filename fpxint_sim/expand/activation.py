@@ -1,4 +1,4 @@
-"""Run-time expansion of a layer input, per input row, calibration-free (DESIGN.md 2.3).
+"""Run-time expansion of a layer input, per input row, calibration-free.
 
 The first term is Laplace-clipped, and unsigned with a zero point when the data is one-signed
 (e.g. after ReLU); later terms are symmetric and absorb what the clip cut off. The series stops

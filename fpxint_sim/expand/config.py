@@ -1,4 +1,4 @@
-"""Expansion settings of a network (DESIGN.md 2.3), checked once, with errors naming the option."""
+"""Expansion settings of a network, checked once, with errors naming the option."""
 
 from __future__ import annotations
 

@@ -40,3 +40,9 @@ def int_conv2d(x, w, max_x: int, max_w: int, stride, padding, dilation, groups) 
     if dt == torch.int64:  # torch has no int64 conv on CPU; unreachable for b <= 8 terms
         raise ValueError(f"conv2d job with K={k} exceeds float64's exact range")
     return F.conv2d(x.to(dt), w.to(dt), None, stride, padding, dilation, groups).to(torch.float64)
+
+
+def int_matmul(a: torch.Tensor, b: torch.Tensor, max_a: int, max_b: int) -> torch.Tensor:
+    """a (..., M, K) @ b (..., K, N) for integer-valued tensors, exact; returns float64."""
+    dt = exact_dtype(max_a, max_b, a.shape[-1])
+    return torch.matmul(a.to(dt), b.to(dt)).to(torch.float64)

@@ -1,4 +1,4 @@
-"""Expanded Linear and Conv2d: y = sum_i s_i sum_j t_j (W_i * X_j) + bias (DESIGN.md 2.3).
+"""Expanded Linear and Conv2d: y = sum_i s_i sum_j t_j (W_i * X_j) + bias.
 
 Weights carry n_w terms fixed offline (per output channel); the input is expanded at run time.
 Every (i, j) job is an integer GEMM/conv computed exactly (exact_gemm.py); the epilogue scales

@@ -2,7 +2,9 @@
 
 W' = W * g / sqrt(var + eps) per output channel, b' = (b - mean) * g / sqrt(var + eps) + beta.
 A BatchNorm that does not directly follow a Conv2d in the same container stays a float layer
-and is listed by the expander.
+and is listed by the expander. In a torch.fx GraphModule (a captured model) the pairs are read
+from the graph's edges instead: a Conv2d call whose only user is a BatchNorm2d call, each
+module called once.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 from itertools import pairwise
 
 import torch
-from torch import nn
+from torch import fx, nn
+
+from fpxint_sim.capture.bn_pairs import conv_bn_pairs, foldable_batchnorm
 
 
 def _folded(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> nn.Conv2d:
@@ -30,16 +34,33 @@ def _folded(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> nn.Conv2d:
     return out
 
 
+def fold_batchnorm_graph(gm: fx.GraphModule) -> int:
+    """Fold each Conv2d call feeding only a BatchNorm2d call, along the graph; the count."""
+    pairs = conv_bn_pairs(gm)
+    for node, user in pairs:
+        conv, bn = gm.get_submodule(node.target), gm.get_submodule(user.target)
+        parent, _, leaf = node.target.rpartition(".")
+        setattr(gm.get_submodule(parent) if parent else gm, leaf, _folded(conv, bn))
+        user.replace_all_uses_with(node)
+        gm.graph.erase_node(user)
+    if pairs:
+        gm.delete_all_unused_submodules()
+        gm.recompile()
+    return len(pairs)
+
+
 def fold_batchnorm(module: nn.Module) -> int:
-    """Fold each Conv2d -> BatchNorm2d pair of consecutive children in place; returns the count."""
+    """Fold each Conv2d -> BatchNorm2d pair of consecutive children in place (along the graph
+    in a GraphModule); returns the count."""
+    if isinstance(module, fx.GraphModule):
+        return fold_batchnorm_graph(module)
     count = 0
     for child in module.children():
         count += fold_batchnorm(child)
     names = list(module._modules)
     for a, b in pairwise(names):
         conv, bn = module._modules[a], module._modules[b]
-        if isinstance(conv, nn.Conv2d) and isinstance(bn, nn.BatchNorm2d) \
-                and bn.track_running_stats and bn.running_mean is not None:
+        if isinstance(conv, nn.Conv2d) and foldable_batchnorm(bn):
             module._modules[a] = _folded(conv, bn)
             module._modules[b] = nn.Identity()
             count += 1

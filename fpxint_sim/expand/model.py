@@ -1,19 +1,24 @@
-"""Expansion of a float torch.nn.Module into an expanded network (DESIGN.md 2.3).
+"""Expansion of a float torch.nn.Module into an expanded network.
 
 BatchNorm is folded into the preceding Conv2d, every Linear and Conv2d (zero padding; any stride,
-padding, groups, dilation) becomes an expanded layer, and whatever holds parameters but cannot
+padding, groups, dilation) becomes an expanded layer, every ActMatmul (a product of two run-time
+tensors, made by fpxint_sim.capture) an ExpandedActMatmul, and whatever holds parameters but cannot
 be expanded (embeddings, LayerNorm, unfolded BatchNorm, other convs) stays float and is listed.
-Basis model k keeps the k-th integer weight term of every layer (DESIGN.md 2.3, model level).
+Basis model k keeps the k-th integer weight term of every layer.
 """
 
 from __future__ import annotations
 
 import copy
+import warnings
 from dataclasses import dataclass, field
 
 from torch import nn
 
+from fpxint_sim.capture.act_matmul import ActMatmul
+from fpxint_sim.capture.trace import refuse_torchscript
 from fpxint_sim.expand.config import ExpansionConfig
+from fpxint_sim.expand.expanded_act_matmul import ExpandedActMatmul
 from fpxint_sim.expand.expanded_layers import ExpandedConv2d, ExpandedLinear, _ExpandedBase
 from fpxint_sim.expand.fold_bn import fold_batchnorm
 from fpxint_sim.series.series import Series
@@ -51,6 +56,8 @@ class ExpandedModel:
         all_one = True
         for name, layer in out.layers.items():  # registration order = forward order of a chain
             idx = k[name] if isinstance(k, dict) else k
+            if isinstance(layer, ExpandedActMatmul):
+                continue  # both operands are run-time series: no offline weight terms
             ws = layer.weight_series
             if ws is None:
                 raise ValueError(f"{name}: float weights have no basis terms")
@@ -65,20 +72,26 @@ class ExpandedModel:
         for name, layer in self.layers.items():
             rows.append({"layer": name, "type": type(layer).__name__,
                          "w_terms": 0 if layer.weight_series is None else len(layer.weight_series),
+                         "b_terms_last": (layer.b_term_counts[-1] if getattr(
+                             layer, "b_term_counts", None) else None),
                          "a_terms_last": layer.a_term_counts[-1] if layer.a_term_counts else None,
                          "jobs_last": layer.jobs_per_forward[-1] if layer.jobs_per_forward
                          else None})
         return rows
 
 
-def _expandable(m: nn.Module) -> bool:
+def _expandable(m: nn.Module, cfg: ExpansionConfig) -> bool:
+    if isinstance(m, ActMatmul):
+        return not cfg.float_activations  # A16: activation products stay float
     if isinstance(m, nn.Linear):
         return True
     return isinstance(m, nn.Conv2d) and m.padding_mode == "zeros" and not isinstance(
         m.padding, str)
 
 
-def _expanded(layer: nn.Module, cfg: ExpansionConfig, name: str) -> _ExpandedBase:
+def _expanded(layer: nn.Module, cfg: ExpansionConfig, name: str):
+    if isinstance(layer, ActMatmul):
+        return ExpandedActMatmul(cfg, name)
     cls = ExpandedLinear if isinstance(layer, nn.Linear) else ExpandedConv2d
     return cls(layer, cfg, name)
 
@@ -86,24 +99,34 @@ def _expanded(layer: nn.Module, cfg: ExpansionConfig, name: str) -> _ExpandedBas
 def expand_model(module: nn.Module, cfg: ExpansionConfig | None = None) -> ExpandedModel:
     """Expanded copy of `module` (the original is untouched); needs no data."""
     cfg = cfg or ExpansionConfig()
-    m = copy.deepcopy(module).eval()
+    refuse_torchscript(module)
+    with warnings.catch_warnings():  # torch's own pytree deprecation, raised copying the
+        # input spec of an exported module: nothing the user can act on
+        warnings.filterwarnings("ignore", message=r".*isinstance\(treespec, LeafSpec\)",
+                                category=FutureWarning)
+        m = copy.deepcopy(module).eval()
     folded = fold_batchnorm(m)
     result = ExpandedModel(m, cfg, folded_batchnorms=folded)
-    if _expandable(m):  # the model is a single layer: it is its own (root) layer ""
+    if _expandable(m, cfg):  # the model is a single layer: it is its own (root) layer ""
         result.module = _expanded(m, cfg, "")
         result.layers[""] = result.module
         return result
     for parent_name, parent in list(m.named_modules()):
         for child_name, child in list(parent.named_children()):
             full = f"{parent_name}.{child_name}" if parent_name else child_name
-            if isinstance(child, _ExpandedBase):
+            if isinstance(child, (_ExpandedBase, ExpandedActMatmul)):
                 continue
-            if _expandable(child):
+            if _expandable(child, cfg):
                 new = _expanded(child, cfg, full)
                 parent._modules[child_name] = new
                 result.layers[full] = new
+            elif isinstance(child, ActMatmul):
+                result.float_layers.append((full, "ActMatmul (activations kept float)"))
             elif any(True for _ in child.parameters(recurse=False)):
-                result.float_layers.append((full, type(child).__name__))
+                # a captured graph keeps the tensors of its functional ops in bare holders
+                what = "tensors of float graph ops" if type(child) is nn.Module else type(
+                    child).__name__
+                result.float_layers.append((full, what))
             elif type(child).__name__.endswith("SelfAttention"):
                 # Its Q/K/V Linears are expanded; the activation x activation matmuls inside
                 # (Q K^T, softmax x V) are functional ops this expander leaves in float.

@@ -12,10 +12,16 @@ from dataclasses import replace
 
 import numpy as np
 import torch
-from torch import nn
+from torch import fx, nn
 
+from fpxint_sim.capture.op_names import canonical_name
 from fpxint_sim.errors import InputError
 from fpxint_sim.expand.activation import expand_rows
+from fpxint_sim.expand.expanded_act_matmul import (
+    ExpandedActMatmul,
+    act_matmul_rows,
+    operand_names,
+)
 from fpxint_sim.expand.expanded_layers import ExpandedConv2d
 from fpxint_sim.ir.layer_rows import input_rows
 from fpxint_sim.ir.records import (
@@ -72,7 +78,11 @@ def kept_jobs(cfg, n_w: int, n_a: int) -> tuple[tuple[int, int], ...]:
 
 
 def gemm_view(layer, input_shape, output_shape) -> GemmView:
-    """The GEMM of one job: Linear rows x K x N, or the im2col view of a Conv2d."""
+    """The GEMM of one job: Linear rows x K x N, the im2col view of a Conv2d, or the batched
+    GEMMs of an activation product (input_shape: a's shape (..., M, K))."""
+    if isinstance(layer, ExpandedActMatmul):
+        batch = int(np.prod(input_shape[:-2]))
+        return GemmView(batch * input_shape[-2], input_shape[-1], output_shape[-1], 1, batch)
     if isinstance(layer, ExpandedConv2d):
         _, cg, kh, kw = layer.weight_shape()
         n, o, oh, ow = output_shape
@@ -81,8 +91,31 @@ def gemm_view(layer, input_shape, output_shape) -> GemmView:
     return GemmView(m, layer.in_features, layer.out_features)
 
 
+GRAPH_NONLINEARITIES = {"relu": "ReLU", "relu6": "ReLU6", "hardtanh": "ReLU6", "gelu": "GELU",
+                        "silu": "SiLU", "sigmoid": "Sigmoid", "tanh": "Tanh",
+                        "layer_norm": "LayerNorm", "softmax": "Softmax",
+                        "_softmax": "Softmax", "_safe_softmax": "Softmax"}
+GRAPH_PASS_THROUGH = ("dropout", "identity", "flatten")
+
+
+def _nonlinearity_after_in_graph(gm: fx.GraphModule, name: str) -> str | None:
+    """The known nonlinearity the layer's call feeds alone (through pass-through ops)."""
+    node = next((n for n in gm.graph.nodes if n.op == "call_module" and n.target == name), None)
+    while node is not None and len(node.users) == 1:
+        node = next(iter(node.users))
+        op = canonical_name(node, gm)
+        if op in GRAPH_NONLINEARITIES:
+            return GRAPH_NONLINEARITIES[op]
+        if op not in GRAPH_PASS_THROUGH:
+            return None
+    return None
+
+
 def _nonlinearity_after(module: nn.Module, name: str) -> str | None:
-    """Class name of the op right after `name` among its siblings, when it is a known one."""
+    """Class name of the op right after `name` among its siblings (in a GraphModule: along
+    the graph), when it is a known one."""
+    if isinstance(module, fx.GraphModule):
+        return _nonlinearity_after_in_graph(module, name)
     parent_name, _, child = name.rpartition(".")
     parent = module.get_submodule(parent_name) if parent_name else module
     names = list(parent._modules)
@@ -99,6 +132,8 @@ def _nonlinearity_after(module: nn.Module, name: str) -> str | None:
 
 
 def _layer_ir(em, name, layer) -> LayerIR:
+    if isinstance(layer, ExpandedActMatmul):
+        return LayerIR(name, "act_matmul", 0, 0, (), None, None, None, None)
     conv = None
     if isinstance(layer, ExpandedConv2d):
         kh, kw = layer.weight_shape()[2:]
@@ -123,20 +158,32 @@ def lower_model(em, forward, model_name: str = "") -> NetworkIR:
     def pre_hook(name, layer):
         def hook(_module, args):
             x = args[0]
+            if isinstance(layer, ExpandedActMatmul):
+                rows_a, rows_b = act_matmul_rows(x, args[1])
+                name_a, name_b = operand_names(name)
+                pending[name] = (tuple(x.shape), expand_rows(rows_a, layer.cfg, name_a),
+                                 expand_rows(rows_b, layer.cfg, name_b))
+                return
             rows = input_rows(layer, x)
-            pending[name] = (tuple(x.shape), expand_rows(rows.rows, layer.cfg, f"{name} input"))
+            pending[name] = (tuple(x.shape), expand_rows(rows.rows, layer.cfg, f"{name} input"),
+                             None)
         return hook
 
     def post_hook(name, layer):
         def hook(_module, _args, y):
-            shape, terms = pending.pop(name)
+            shape, terms, held = pending.pop(name)
             if name not in records:
                 records[name] = _layer_ir(em, name, layer)
+                if held is not None:  # K and N of an activation product come from its run
+                    records[name] = replace(records[name], in_features=shape[-1],
+                                            out_features=int(y.shape[-1]))
                 order.append(name)
             a_ir = activation_terms_ir(terms)
+            b_ir = () if held is None else activation_terms_ir(held)
+            n_i = len(b_ir) if held is not None else len(layer.weight_series)
             records[name].forwards.append(ForwardIR(
                 shape, tuple(y.shape), gemm_view(layer, shape, tuple(y.shape)), a_ir,
-                kept_jobs(layer.cfg, len(layer.weight_series), len(a_ir))))
+                kept_jobs(layer.cfg, n_i, len(a_ir)), b_ir))
         return hook
 
     for name, layer in em.layers.items():

@@ -1,4 +1,4 @@
-"""The integer basis network (IR): per layer, its integer jobs and their epilogue (DESIGN.md 4).
+"""The integer basis network (IR): per layer, its integer jobs and their epilogue.
 
 Plain frozen dataclasses holding numpy arrays only: once lowered, nothing refers to torch.
 Shapes use the GEMM view (M x K) @ (K x N): Linear M = rows (tokens), K = in_features,
@@ -47,12 +47,15 @@ class ActivationTermIR:
 @dataclass(frozen=True)
 class GemmView:
     """One job's GEMM: (m x k) @ (k x n); n counts all output channels, and a grouped conv is
-    `groups` independent blocks of n / groups columns each (so macs = m k n in total)."""
+    `groups` independent blocks of n / groups columns each (so macs = m k n in total). An
+    activation x activation product is `batch` independent GEMMs of (m / batch) rows, each
+    with its own held operand (k x n)."""
 
     m: int
     k: int
     n: int
     groups: int = 1
+    batch: int = 1
 
     @property
     def macs(self) -> int:
@@ -79,6 +82,7 @@ class ForwardIR:
     gemm: GemmView
     activation_terms: tuple[ActivationTermIR, ...]
     jobs: tuple[tuple[int, int], ...]  # (i, j), 1-based, in execution order
+    held_terms: tuple[ActivationTermIR, ...] = ()  # act_matmul: terms i of b, per column
 
     @property
     def macs(self) -> int:
@@ -90,7 +94,7 @@ class LayerIR:
     """One expanded layer: integer weight terms, epilogue steps, and the forwards it ran."""
 
     name: str
-    kind: str  # "gemm" (Linear) or "conv" (Conv2d)
+    kind: str  # "gemm" (Linear), "conv" (Conv2d) or "act_matmul" (activation x activation)
     in_features: int  # K of a Linear, Cin of a Conv2d
     out_features: int  # N: output channels
     weight_terms: tuple[WeightTermIR, ...]
@@ -103,7 +107,11 @@ class LayerIR:
     def epilogue(self, forward: ForwardIR) -> list[dict]:
         """The epilogue steps of one forward, in execution order (docs/engine.md)."""
         steps = []
-        for t in forward.activation_terms:
+        if self.kind == "act_matmul":
+            steps.append({"op": "zero_point_correction", "formula":
+                          "acc_ij = raw - za_j[m] colsum(B_i)[n] - zb_i[n] rowsum(A_j)[m] "
+                          "+ K za_j[m] zb_i[n] (terms without a zero point: 0)"})
+        for t in () if self.kind == "act_matmul" else forward.activation_terms:
             if not t.signed:
                 window = "kernel window (padding holds z)" if self.kind == "conv" else "k"
                 steps.append({"op": "zero_point_correction", "term": t.index,

@@ -36,7 +36,7 @@ class JobChecker:
         lc.jobs += 1
         lc.outputs += rec.result.raw.size
         checks = [("accumulator", rec.result.raw, raw_reference(rec))]
-        if np.any(rec.x_zero):
+        if rec.has_zero_points:
             checks.append(("corrected", rec.result.acc, centered_reference(rec)))
         bad_any = np.zeros(rec.result.raw.shape, dtype=bool)
         for what, got, exact in checks:
@@ -85,12 +85,18 @@ def verify_expanded(em, hw, forward) -> dict:
             "seconds": time.perf_counter() - start}
 
 
-def verify_model(name: str, cfg, hw, samples: int | None = None) -> dict:
-    """verify_expanded on a bundled model and its sample batch (fpxint_sim/models)."""
+def verify_model(name: str, cfg, hw, samples: int | None = None,
+                 allow_float: frozenset = frozenset()) -> dict:
+    """verify_expanded on a bundled model's captured graph and its sample batch. Not ok when
+    no job ran, or when an integer-eligible op stayed float (unless allowed by name)."""
+    from fpxint_sim.capture import capture_forward, uncovered_integer_ops
     from fpxint_sim.models.sample_batch import sample_forward
 
     loaded, forward, what = sample_forward(name, samples, default_samples=VERIFY_SAMPLES)
-    em = expand_model(loaded.module, cfg)
-    result = verify_expanded(em, hw, forward)
-    return {"model": name, "config": cfg.label(), "input": what, **result}
+    captured = capture_forward(loaded.module, forward)
+    result = verify_expanded(expand_model(captured.module, cfg), hw, forward)
+    left_float = uncovered_integer_ops(captured, set(allow_float))
+    ok = result["ok"] and result["jobs_checked"] > 0 and not left_float
+    return {"model": name, "config": cfg.label(), "input": what, **result, "ok": ok,
+            "integer_ops_left_float": [op.to_dict() for op in left_float]}
 

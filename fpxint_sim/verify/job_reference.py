@@ -29,6 +29,8 @@ def _conv_exact(x: torch.Tensor, w: torch.Tensor, conv: dict, padding) -> torch.
 
 def raw_reference(rec) -> torch.Tensor:
     """Exact int64 accumulators of the raw operands (zero-point padding for convs)."""
+    if rec.kind == "act_matmul":
+        return act_matmul_raw_reference(rec)
     x = torch.from_numpy(rec.x_raw.astype(np.int64))
     w = torch.from_numpy(rec.w_q.astype(np.int64))
     if rec.conv is None:
@@ -43,12 +45,29 @@ def raw_reference(rec) -> torch.Tensor:
 
 def centered_reference(rec) -> torch.Tensor:
     """Exact int64 job on centered operands (x - z, zero padding): what the float network uses."""
+    if rec.kind == "act_matmul":
+        return act_matmul_centered_reference(rec)
     x = torch.from_numpy(rec.x_raw.astype(np.int64))
     w = torch.from_numpy(rec.w_q.astype(np.int64))
     z = torch.from_numpy(rec.x_zero.astype(np.int64))
     if rec.conv is None:
         return (x - z.reshape(-1, 1)) @ w.T
     return _conv_exact(x - z.reshape(-1, 1, 1, 1), w, rec.conv, rec.conv["padding"])
+
+
+def act_matmul_raw_reference(rec) -> torch.Tensor:
+    """Activation x activation job: exact int64 batched A_raw (B, M, K) @ B_raw (B, K, N)."""
+    a = torch.from_numpy(rec.x_raw.astype(np.int64))
+    b_t = torch.from_numpy(rec.w_q.astype(np.int64))  # the held operand as (B, N, K)
+    return torch.matmul(a, b_t.transpose(-1, -2))
+
+
+def act_matmul_centered_reference(rec) -> torch.Tensor:
+    """Activation x activation job on both centered operands: (A - za) @ (B - zb), int64."""
+    a = torch.from_numpy(rec.x_raw.astype(np.int64) - rec.x_zero.astype(np.int64)[..., None])
+    zb = np.zeros(rec.w_q.shape[:2], np.int64) if rec.w_zero is None else rec.w_zero
+    b_t = torch.from_numpy(rec.w_q.astype(np.int64) - zb.astype(np.int64)[..., None])
+    return torch.matmul(a, b_t.transpose(-1, -2))
 
 
 def configured(exact: torch.Tensor, acc_bits: int, overflow_mode: str) -> torch.Tensor:

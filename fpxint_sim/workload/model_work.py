@@ -23,6 +23,7 @@ import torch
 
 from fpxint_sim.errors import InputError
 from fpxint_sim.expand import ExpandedModel, ExpansionConfig, expand_model
+from fpxint_sim.expand.expanded_act_matmul import ExpandedActMatmul
 from fpxint_sim.expand.expanded_layers import ExpandedConv2d
 from fpxint_sim.ir.lower import gemm_view
 from fpxint_sim.sim.epilogue_ops import epilogue_ops_per_pair
@@ -47,6 +48,8 @@ def _gemm_of(layer, x: torch.Tensor, y: torch.Tensor) -> tuple[GemmShape, int, s
     """(one group's GEMM, groups, kind) of a call of an expanded layer: the IR's GEMM view
     (fpxint_sim.ir.lower.gemm_view), split into its groups."""
     view = gemm_view(layer, tuple(x.shape), tuple(y.shape))
+    if isinstance(layer, ExpandedActMatmul):  # batch GEMMs, each with its own held operand
+        return GemmShape(view.m // view.batch, view.k, view.n), view.batch, "act_matmul"
     if isinstance(layer, ExpandedConv2d):
         n, c, h, w = x.shape
         unique = min(n * (c // view.groups) * h * w, view.m * view.k)  # distinct ifmap values

@@ -1,0 +1,99 @@
+"""Activation x activation jobs on the PEs (ExpandedActMatmul): both operands raw, both corrected.
+
+Operand rule: the a term (rows of a) is the moving operand and takes an activation type of the
+accelerator; the b term (columns of b) is held in the array like a weight and takes a weight
+type, fed offset (q + 2^(b-1) with zero point 2^(b-1)) when it is signed and no signed weight
+type holds it (choose_operand). Per batch matrix the array computes raw = A_raw @ B_raw under
+the accumulator arithmetic, and the epilogue applies both zero points exactly:
+
+    acc[m, n] = raw[m, n] - za[m] colsum_B[n] - zb[n] rowsum_A[m] + K za[m] zb[n]
+
+= sum_k (A_raw - za)(B_raw - zb), the product of the centered terms (added modulo 2^acc_bits
+under wrap, in the wide epilogue unit under saturate, as for the weight jobs).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fpxint_sim.engine.arithmetic import accumulator_spec
+from fpxint_sim.engine.jobs import JobAccumulators, zero_point_corrected
+from fpxint_sim.engine.operands import (
+    OperandChoice,
+    activation_operand,
+    choose_operand,
+    raw_activation,
+)
+from fpxint_sim.errors import InputError
+from fpxint_sim.hw.schema import Accelerator
+from fpxint_sim.kernels import AccumulatorEvents, gemm_spec
+
+
+def stationary_operand(hw: Accelerator, layer: str, bits: int, signed: bool) -> OperandChoice:
+    """Operand type of a b term of an activation product: a weight type, offset allowed."""
+    choice = choose_operand(bits, signed, hw.arithmetic.weight_types, allow_offset=True)
+    if choice is None:
+        kind = "int" if signed else "uint"
+        raise InputError(f"{hw.source_path or hw.name}: layer {layer}: the held operand's terms "
+                         f"are {kind}{bits}, which no weight type of this accelerator holds "
+                         f"(weight_types: {', '.join(hw.arithmetic.weight_types)})")
+    return choice
+
+
+def raw_rows(terms, choose, rows_per_matrix: int, batch: int, k: int):
+    """[(raw (batch, rows, K), zero point (batch, rows) int64, scale (batch, rows), choice)]."""
+    out = []
+    for t, choice in zip(terms, (choose(t.bits, t.signed) for t in terms)):
+        r = t.q.shape[0]
+        q, z = raw_activation(t.q, np.broadcast_to(t.zero_point, (r, 1)).reshape(r), choice)
+        scale = np.broadcast_to(t.scale, (r, 1)).reshape(batch, rows_per_matrix)
+        out.append((np.ascontiguousarray(q.reshape(batch, rows_per_matrix, k)),
+                    z.reshape(batch, rows_per_matrix), scale, choice))
+    return out
+
+
+def act_matmul_job(a_raw: np.ndarray, a_zero: np.ndarray, b_raw_t: np.ndarray,
+                   b_zero: np.ndarray, spec) -> JobAccumulators:
+    """Per batch matrix: A (M, K) @ B (K, N) from b_raw_t (N, K), both zero points corrected."""
+    nb, m, k = a_raw.shape
+    n = b_raw_t.shape[1]
+    raws, events = [], AccumulatorEvents(0, 0, 0)
+    for g in range(nb):
+        part, ev = gemm_spec(a_raw[g], np.ascontiguousarray(b_raw_t[g].T), spec)
+        raws.append(part)
+        events = events + ev
+    raw = np.stack(raws) if raws else np.zeros((0, m, n), dtype=np.int64)
+    corr = None
+    if np.any(a_zero) or np.any(b_zero):
+        za, zb = a_zero[:, :, None], b_zero[:, None, :]
+        col_b = b_raw_t.sum(axis=2, dtype=np.int64)[:, None, :]
+        row_a = a_raw.sum(axis=2, dtype=np.int64)[:, :, None]
+        corr = -za * col_b - zb * row_a + np.int64(k) * za * zb
+    return JobAccumulators(raw, zero_point_corrected(raw, corr, spec), events)
+
+
+def run_act_matmul_jobs(backend, layer, a_terms, b_terms, shape, counters):
+    """All kept jobs of one forward and the epilogue (order of ExpandedActMatmul); (y, jobs)."""
+    nb, m, k, n = shape
+    hw = backend.hw
+    a_ops = raw_rows(a_terms, lambda b, s: activation_operand(hw, layer.layer_name, b, s), m, nb, k)
+    b_ops = raw_rows(b_terms, lambda b, s: stationary_operand(hw, layer.layer_name, b, s),
+                     n, nb, k)
+    y = np.zeros((nb, m, n))
+    jobs = 0
+    for i, (b_raw, b_zero, b_scale, b_op) in enumerate(b_ops, 1):
+        kept = [j for j in range(1, len(a_ops) + 1) if layer.cfg.keeps_pair(i, j)]
+        if not kept:
+            continue
+        inner = np.zeros_like(y)
+        for j in kept:
+            a_raw, a_zero, a_scale, a_op = a_ops[j - 1]
+            spec = accumulator_spec(hw, b_op.bits, a_op.bits)
+            res = act_matmul_job(a_raw, a_zero, b_raw, b_zero, spec)
+            backend.record_job(layer, counters, i, j, b_op, a_op, res, spec, k, a_raw, a_zero,
+                               b_raw, b_zero)
+            inner += a_scale.reshape(nb, m, 1) * res.acc.astype(np.float64)
+        y += b_scale.reshape(nb, 1, n) * inner
+        jobs += len(kept)
+    return y, jobs
+

@@ -1,0 +1,72 @@
+"""Vector ops of one forward, with the element counts the vector unit streams."""
+
+import torch
+from capture_models import ResBlock, seeded
+from torch import nn
+
+from fpxint_sim.capture import capture_model
+
+
+def test_transformer_layer_vector_ops_have_the_element_counts_of_their_tensors():
+    torch.manual_seed(0)
+    m = nn.TransformerEncoderLayer(32, 4, 64, batch_first=True).eval()
+    x = torch.randn(2, 6, 32)
+    c = capture_model(m, (x,))
+    ops = c.vector_ops((x,))
+    assert [v.name for v in ops] == [op.name for op in c.by_kind("vector")]
+    by_op = {}
+    for v in ops:
+        by_op.setdefault(v.op, []).append(v)
+    tokens = 2 * 6
+    [softmax] = by_op["_safe_softmax"]
+    assert softmax.in_elements == softmax.out_elements == 2 * 4 * 6 * 6  # batch x heads x L x S
+    assert [v.out_elements for v in by_op["layer_norm"]] == [tokens * 32] * 2
+    # LayerNorm reads x, its weight and its bias
+    assert all(v.in_elements == tokens * 32 + 2 * 32 for v in by_op["layer_norm"])
+    [relu] = by_op["relu"]
+    assert relu.out_elements == tokens * 64
+    assert [v.out_elements for v in by_op["add"]] == [tokens * 32] * 2
+    assert [v.in_elements for v in by_op["add"]] == [2 * tokens * 32] * 2
+
+
+def test_batchnorms_that_fold_do_no_vector_work_and_others_are_counted():
+    m = seeded(ResBlock)
+    x = torch.randn(2, 8, 6, 6)
+    c = capture_model(m, (x,))
+    elems = 2 * 8 * 6 * 6
+    assert [(v.op, v.out_elements) for v in c.vector_ops((x,))] == [
+        ("relu", elems), ("add", elems), ("relu", elems)]
+
+    class TwoUsers(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv, self.bn = nn.Conv2d(3, 3, 1), nn.BatchNorm2d(3)
+
+        def forward(self, x):
+            y = self.conv(x)
+            return self.bn(y) + y
+
+    x = torch.randn(1, 3, 4, 4)
+    c = capture_model(seeded(TwoUsers), (x,))
+    assert [(v.op, v.out_elements) for v in c.vector_ops((x,))] == [
+        ("batch_norm", 48), ("add", 48)]
+
+
+def test_keyword_inputs_reach_the_graph_in_forward_order_on_the_fx_path(monkeypatch):
+    class Scaled(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(4, 3)
+
+        def forward(self, x, scale=2.0, bias=None):
+            return self.fc(x) * scale + bias
+
+    def refuse(*_a, **_k):
+        raise RuntimeError("export refused")
+
+    monkeypatch.setattr(torch.export, "export", refuse)
+    m, x, b = seeded(Scaled), torch.randn(5, 4), torch.randn(3)
+    c = capture_model(m, (x,), {"bias": b})
+    assert c.method.startswith("torch.fx") and torch.equal(c.module(x, bias=b), m(x, bias=b))
+    assert [(v.op, v.in_elements, v.out_elements) for v in c.vector_ops((x,), {"bias": b})] \
+        == [("mul", 15, 15), ("add", 18, 15)]
