@@ -41,6 +41,8 @@ class JobRecord:
     result: JobAccumulators
     acc_bits: int
     overflow_mode: str
+    pair_saturate_int16: bool = False  # fbgemm pair model, and the saturate fold size below
+    k_tile: int | None = None
 
 
 class EngineBackend:
@@ -99,7 +101,8 @@ class EngineBackend:
         jc.pair_saturated += res.events.pair_saturated
         if self.observer is not None:
             self.observer(JobRecord(layer.layer_name, counters.kind, i, j, x_raw, z, w.q,
-                                    conv_args, res, spec.acc_bits, spec.overflow))
+                                    conv_args, res, spec.acc_bits, spec.overflow,
+                                    spec.pair_saturate_int16, spec.k_tile))
         return res.acc.astype(np.float64)
 
     def _linear(self, layer, x, acts, counters):
