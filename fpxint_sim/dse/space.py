@@ -32,7 +32,7 @@ from fpxint_sim.errors import InputError
 from fpxint_sim.expand.config import ExpansionConfig
 from fpxint_sim.hw.load import read_text, read_yaml
 from fpxint_sim.hw.schema import Accelerator
-from fpxint_sim.hw.validate import build_accelerator
+from fpxint_sim.hw.validate import MAX_MAGNITUDE, build_accelerator
 from fpxint_sim.sim.job import check_operand_bits
 
 TOP_KEYS = ("name", "description", "base_hw", "sampling", "hw_axes", "expansion_axes",
@@ -119,8 +119,9 @@ def load_space(path: str | Path) -> SweepSpace:
         if key not in CONSTRAINTS:
             raise _err(path, f"constraints.{key}", f"unknown constraint; valid: "
                        f"{', '.join(CONSTRAINTS)}")
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0:
-            raise _err(path, f"constraints.{key}", f"must be a number > 0, got {v!r}")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= MAX_MAGNITUDE:
+            raise _err(path, f"constraints.{key}", f"must be a number in (0, "
+                       f"{MAX_MAGNITUDE:g}], got {str(v)[:40]}")
     space = SweepSpace(str(path), raw, base_raw, hw_axes, exp_axes, sampling, constraints)
     for key, values in hw_axes.items():  # every value of every axis must make a valid design
         for v in values:

@@ -78,8 +78,9 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 def read_yaml(text: str, path: str) -> tuple[object, yaml.Node | None]:
     """(data, composed root node) of YAML `text`; InputError (one line) on bad or huge input."""
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)  # reads ahead: control characters fail here already
         root = loader.get_single_node()
         if root is None:
             return None, None
@@ -98,7 +99,8 @@ def read_yaml(text: str, path: str) -> tuple[object, yaml.Node | None]:
     except RecursionError:
         raise InputError(f"{path}: malformed YAML: nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _key_lines(node, prefix: tuple[str, ...], lines: Lines, path: str) -> None:
