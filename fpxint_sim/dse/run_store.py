@@ -161,7 +161,7 @@ def open_store(out: Path, fingerprint: str, model: str, columns: dict[str, str],
 
 
 def _check_ours(out: Path) -> None:
-    entries = [e for e in os.listdir(out) if e != LOCK]
+    entries = [e for e in os.listdir(out) if e not in (LOCK, MANIFEST + ".tmp")]  # ours
     if entries and MANIFEST not in entries:
         raise InputError(f"{out}: exists and is not a sweep folder; refusing to write into it")
 
