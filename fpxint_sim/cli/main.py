@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except InputError as exc:
-        print(f"fpxint-sim {args.command}: error: {exc}", file=sys.stderr)
+        message = " ".join(str(exc).split())  # one line, whatever the input held
+        print(f"fpxint-sim {args.command}: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("fpxint-sim: interrupted", file=sys.stderr)

@@ -16,7 +16,8 @@ def add_parser(sub):
     p.add_argument("--model", required=True, help="digits_cnn (the sweepable bundled model)")
     p.add_argument("--space", required=True, help="sweep space YAML")
     p.add_argument("--out", required=True, help="output folder (bound to this space)")
-    p.add_argument("--workers", type=int, help="local processes (default: 2)")
+    p.add_argument("--workers", type=int,
+                   help="local processes (default: 2; at most the CPU count)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask scheduler")
     p.add_argument("--resume", action="store_true", help="run only the points not yet in OUT")
     p.add_argument("--max-error", type=float)
@@ -35,18 +36,19 @@ def run(args) -> int:
     from fpxint_sim.dse.model_workload import MODELS
     from fpxint_sim.dse.pareto import OBJECTIVES, OBJECTIVES_WITH_AREA
     from fpxint_sim.dse.run_store import read_rows
-    from fpxint_sim.dse.runner import run_sweep
+    from fpxint_sim.dse.runner import run_sweep, worker_count
     from fpxint_sim.dse.space import load_space
     from fpxint_sim.dse.summary import write_summary
     from fpxint_sim.errors import InputError
 
     if args.model not in MODELS:
         raise InputError(f"unknown model {args.model!r}: choose one of {', '.join(MODELS)}")
-    if args.workers is not None and args.workers < 1:
-        raise InputError("--workers must be >= 1")
+    workers, note = worker_count(args.workers)
+    if note and not args.scheduler:
+        print(f"fpxint-sim sweep: {note}", file=sys.stderr)
     space = load_space(args.space)
     out = Path(args.out)
-    stats = run_sweep(space, args.model, out, args.workers, args.scheduler, args.resume,
+    stats = run_sweep(space, args.model, out, workers, args.scheduler, args.resume,
                       progress=show_progress(args))
     rows = read_rows(out)
     budgets = {"max_error": args.max_error, "max_energy": args.max_energy,

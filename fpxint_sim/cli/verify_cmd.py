@@ -65,8 +65,14 @@ def format_result(r: dict) -> str:
     for op in r.get("integer_ops_left_float", []):
         lines.append(f"  {op['name']} ({op['op']}) stayed float: {op['reason']} (allow it "
                      f"with --allow-float {op['name']})")
+    events = r["overflow_events"] + r["pair_saturated_events"]
+    if r["mismatched_outputs"] == 0 and not r["outputs_bit_identical"] and events:
+        lines.append(f"the engine matches the declared arithmetic; the outputs differ from the "
+                     f"exact network because {events} accumulators overflowed or saturated as "
+                     "this accelerator does")
     if r["jobs_checked"] == 0:
-        lines.append("  no integer job ran: nothing was checked")
+        lines.append("nothing checked: no integer job ran (both operands kept float?); "
+                     "a verify needs at least one job")
     lines.append(f"{'OK' if r['ok'] else 'FAILED'}  ({r['seconds']:.1f} s, engine "
                  f"{r['engine_seconds']:.1f} s)")
     return "\n".join(lines)

@@ -4,12 +4,31 @@ accelerator's area at its node (fpxint_sim/hw/area.py)."""
 
 from __future__ import annotations
 
+from fpxint_sim.dse.run_store import value_type
 from fpxint_sim.dse.space import SweepPoint, sram_kib
 from fpxint_sim.hw.area import total_area_mm2
 from fpxint_sim.sim.job import JobResult
 from fpxint_sim.sim.work_sim import simulate_network_work
 
 ENERGY_KINDS = ("mac", "ifmap_sram", "filter_sram", "ofmap_sram", "dram", "vector", "static")
+# The result columns of a row, after the point's settings, with the type points.csv stores.
+METRIC_COLUMNS = {
+    "w_bits": "int", "a_bits": "int", "w_terms": "int", "error": "float",
+    "top1_agreement": "float", "accuracy": "float", "int_jobs": "int", "a_terms_max": "int",
+    "pes": "int", "sram_kib": "float", "macs": "int", "cycles": "float",
+    "stall_cycles": "float", "latency_us": "float", "energy_uj": "float",
+    "naive_cycles": "float", "naive_energy_uj": "float", "dram_bytes": "float",
+    "utilization": "float", "area_mm2": "float", "inferences_per_s_per_mm2": "float",
+    "inferences_per_s_per_w": "float", **{f"energy_{kind}_uj": "float" for kind in ENERGY_KINDS},
+}
+
+
+def row_columns(hw_axes: dict, expansion_axes: dict) -> dict[str, str]:
+    """Every column of a sweep's rows, in order, with its declared type (run_store.TYPES)."""
+    return {"point_id": "str",
+            **{f"hw.{k}": value_type(v) for k, v in hw_axes.items()},
+            **{f"exp.{k}": value_type(v) for k, v in expansion_axes.items()},
+            **METRIC_COLUMNS}
 
 
 def point_row(point: SweepPoint, workload: dict) -> dict:

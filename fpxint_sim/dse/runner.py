@@ -3,7 +3,6 @@ model for every point, on local processes or on a Dask cluster, rows streamed to
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sys
@@ -13,9 +12,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from fpxint_sim.dse.evaluate_point import point_row
+from fpxint_sim.dse.evaluate_point import point_row, row_columns
 from fpxint_sim.dse.model_workload import evaluate_expansion
-from fpxint_sim.dse.run_store import ROWS, RowWriter, open_store, write_manifest
+from fpxint_sim.dse.run_store import open_store
 from fpxint_sim.dse.space import SweepSpace, points
 from fpxint_sim.errors import InputError
 
@@ -69,8 +68,9 @@ class _Dask:
                              "pip install 'fpxint_sim[dask]'") from None
         try:
             self.client = Client(address, timeout="10s")
-        except OSError as e:
-            raise InputError(f"--scheduler {address}: cannot connect ({e})") from None
+        except (OSError, ValueError, TypeError) as e:  # unreachable, or not an address
+            raise InputError(f"--scheduler {address}: cannot connect "
+                             f"({' '.join(str(e).split())})") from None
 
     def map_unordered(self, fn, argsets):
         from distributed import as_completed as dask_completed
@@ -83,20 +83,46 @@ class _Dask:
         self.client.close()
 
 
+def worker_count(requested: int | None) -> tuple[int, str | None]:
+    """Local processes to start, and a note when the request was capped: more processes than
+    CPUs only adds start-up time and memory (each holds the model)."""
+    cpus = os.cpu_count() or 1
+    if requested is None:
+        return min(2, cpus), None
+    if isinstance(requested, bool) or not isinstance(requested, int) or requested < 1:
+        raise InputError(f"--workers must be a positive integer, got {requested!r}")
+    if requested > cpus:
+        return cpus, f"--workers {requested}: capped at {cpus}, the CPUs this machine has"
+    return requested, None
+
+
 def run_sweep(space: SweepSpace, model: str, out: Path, workers: int | None = None,
               scheduler: str | None = None, resume: bool = False, progress: bool = True) -> dict:
     """Run every missing point of `space` into `out`; returns timing and counts."""
     out = Path(out)
+    workers, _ = worker_count(workers)
     all_points, pruned = points(space)
     if not all_points:
         raise InputError(f"{space.path}: no point left to run ({pruned['constraints']} pruned by "
                          f"the constraints, {pruned['unsupported_operands']} with operand widths "
                          "the PEs do not take)")
-    done = open_store(out, space.fingerprint(), model, resume)
+    columns = row_columns(space.hw_axes, space.expansion_axes)
+    store = open_store(out, space.fingerprint(), model, columns, resume)
+    failed = True
+    try:
+        stats = _run(store, space, model, all_points, pruned, workers, scheduler, progress)
+        failed = False
+    finally:
+        store.close(failed)
+    return stats
+
+
+def _run(store, space, model, all_points, pruned, workers, scheduler, progress) -> dict:
+    done = store.done
     todo = [p for p in all_points if p.point_id not in done]
-    write_manifest(out, {"space": space.path, "fingerprint": space.fingerprint(), "model": model,
-                         "points": len(all_points), "pruned": pruned, "space_doc": space.raw})
-    workers = workers or min(2, os.cpu_count() or 1)
+    store.write_manifest({"space": space.path, "fingerprint": space.fingerprint(),
+                          "model": model, "points": len(all_points), "pruned": pruned,
+                          "space_doc": space.raw})
     ex = _Dask(scheduler) if scheduler else _Local(workers)
     started = time.perf_counter()
     try:
@@ -112,20 +138,15 @@ def run_sweep(space: SweepSpace, model: str, out: Path, workers: int | None = No
         bar.close()
         accuracy_s = time.perf_counter() - started
         chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-        writer = None
         bar = tqdm(total=len(todo), desc="performance model", unit="point",
                    disable=not progress or not todo, file=sys.stderr)
         for rows in ex.map_unordered(_perf_task, [
                 (c, {k: workloads[k] for k in {setting_key(p.expansion_settings) for p in c}})
                 for c in chunks]):
-            if writer is None:
-                writer = RowWriter(out, _columns(out, rows[0]))
             for row in rows:
-                writer.write(row)
+                store.write(row)
             bar.update(len(rows))
         bar.close()
-        if writer:
-            writer.close()
     finally:
         ex.close()
     total_s = time.perf_counter() - started
@@ -140,11 +161,3 @@ def _keyed_task(key, model, cfg, one_thread):
 
 def _keyed(ex, keys, settings, model, one_thread):
     return ex.map_unordered(_keyed_task, [(k, model, settings[k], one_thread) for k in keys])
-
-
-def _columns(out: Path, row: dict) -> list[str]:
-    path = out / ROWS
-    if path.exists() and path.stat().st_size:
-        with path.open(newline="") as f:
-            return next(csv.reader(f))
-    return list(row)

@@ -27,18 +27,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from fpxint_sim.errors import InputError
 from fpxint_sim.expand.config import ExpansionConfig
 from fpxint_sim.hw.area import total_area_mm2
+from fpxint_sim.hw.load import read_text, read_yaml
 from fpxint_sim.hw.schema import Accelerator
-from fpxint_sim.hw.validate import build_accelerator
+from fpxint_sim.hw.validate import MAX_MAGNITUDE, build_accelerator
 from fpxint_sim.sim.job import check_operand_bits
 
 TOP_KEYS = ("name", "description", "base_hw", "sampling", "hw_axes", "expansion_axes",
             "constraints")
 CONSTRAINTS = ("max_sram_kib", "max_pes", "min_pes", "max_area_mm2")
+# Points one sweep may run: at about a millisecond each, a million is a quarter of an hour on
+# two cores, and the point list (with an accelerator per point) stays below a few GiB.
+MAX_POINTS = 1_000_000
+MAX_SAMPLED_GRID = 2**62
 EXPANSION_FIELDS = tuple(f.name for f in dataclasses.fields(ExpansionConfig)
                          if f.name != "per_token")
 
@@ -76,41 +80,49 @@ def _err(path, key, problem) -> InputError:
 
 def load_space(path: str | Path) -> SweepSpace:
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except FileNotFoundError:
-        raise InputError(f"{path}: sweep space not found") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: cannot read sweep space: {e}") from None
-    except yaml.YAMLError as e:
-        raise InputError(f"{path}: malformed YAML: {e}") from None
+    raw, _ = read_yaml(read_text(path, "sweep space"), str(path))
     if not isinstance(raw, dict):
         raise InputError(f"{path}: expected a mapping at the top level")
+    _check_json(path, raw)
     for key in raw:
         if key not in TOP_KEYS:
             raise _err(path, key, f"unknown key; valid: {', '.join(TOP_KEYS)}")
     if "base_hw" not in raw:
         raise _err(path, "base_hw", "missing (the accelerator description the axes vary)")
-    base_path = (path.parent / str(raw["base_hw"])).resolve()
+    if not isinstance(raw["base_hw"], str) or not raw["base_hw"].strip():
+        raise _err(path, "base_hw", "expected the path of an accelerator description")
+    base_path = (path.parent / raw["base_hw"]).resolve()
     try:
-        base_raw = yaml.safe_load(base_path.read_text())
-    except (OSError, yaml.YAMLError) as e:
-        raise _err(path, "base_hw", f"cannot read {base_path}: {e}") from None
+        base_raw, _ = read_yaml(read_text(base_path, "base_hw description"), str(base_path))
+    except InputError as e:
+        raise _err(path, "base_hw", str(e)) from None
+    if not isinstance(base_raw, dict):
+        raise _err(path, "base_hw", f"{base_path} is not an accelerator description (expected "
+                   f"a mapping of sections, got {type(base_raw).__name__})")
+    _check_json(base_path, base_raw)
     hw_axes = _axes(path, raw.get("hw_axes") or {}, "hw_axes")
     exp_axes = _axes(path, raw.get("expansion_axes") or {}, "expansion_axes")
     for key in exp_axes:
         if key not in EXPANSION_FIELDS:
             raise _err(path, f"expansion_axes.{key}",
                        f"unknown expansion setting; valid: {', '.join(EXPANSION_FIELDS)}")
-    sampling = dict(raw.get("sampling") or {"method": "grid"})
+    sampling = raw.get("sampling") or {"method": "grid"}
+    if not isinstance(sampling, dict):
+        raise _err(path, "sampling", "expected a mapping like {method: grid}")
+    sampling = dict(sampling)
     _check_sampling(path, sampling)
-    constraints = dict(raw.get("constraints") or {})
+    _check_size(path, [*hw_axes.values(), *exp_axes.values()], sampling)
+    constraints = raw.get("constraints") or {}
+    if not isinstance(constraints, dict):
+        raise _err(path, "constraints", "expected a mapping like {max_pes: 1024}")
+    constraints = dict(constraints)
     for key, v in constraints.items():
         if key not in CONSTRAINTS:
             raise _err(path, f"constraints.{key}", f"unknown constraint; valid: "
                        f"{', '.join(CONSTRAINTS)}")
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0:
-            raise _err(path, f"constraints.{key}", f"must be a number > 0, got {v!r}")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= MAX_MAGNITUDE:
+            raise _err(path, f"constraints.{key}", f"must be a number in (0, "
+                       f"{MAX_MAGNITUDE:g}], got {str(v)[:40]}")
     space = SweepSpace(str(path), raw, base_raw, hw_axes, exp_axes, sampling, constraints)
     for key, values in hw_axes.items():  # every value of every axis must make a valid design
         for v in values:
@@ -121,16 +133,26 @@ def load_space(path: str | Path) -> SweepSpace:
     return space
 
 
+def _check_json(path, doc) -> None:
+    """The space is fingerprinted and stored as JSON: refuse what JSON cannot hold."""
+    try:
+        json.dumps(doc, sort_keys=True)
+    except (TypeError, ValueError) as e:
+        raise InputError(f"{path}: holds a value a sweep cannot store (dates, keys that are "
+                         f"not text, ...): {e}") from None
+
+
 def _axes(path, axes, section) -> dict:
     if not isinstance(axes, dict):
         raise _err(path, section, "expected a mapping of key: [values]")
     out = {}
     for key, values in axes.items():
         if not isinstance(values, list) or not values:
-            raise _err(path, f"{section}.{key}", f"expected a non-empty list, got {values!r}")
+            raise _err(path, f"{section}.{key}", f"expected a non-empty list, got "
+                       f"{repr(values)[:80]}")
         values = [_number_if_numeric(v) for v in values]
         if len({json.dumps(v, sort_keys=True) for v in values}) != len(values):
-            raise _err(path, f"{section}.{key}", f"a value is listed twice: {values!r}")
+            raise _err(path, f"{section}.{key}", f"a value is listed twice: {repr(values)[:80]}")
         out[str(key)] = values
     return out
 
@@ -148,16 +170,35 @@ def _number_if_numeric(v):
 def _check_sampling(path, s):
     method = s.get("method", "grid")
     if method not in ("grid", "random"):
-        raise _err(path, "sampling.method", f"'{method}' is not grid or random")
+        raise _err(path, "sampling.method", f"{str(method)[:40]!r} is not grid or random")
     for key in s:
         if key not in ("method", "points", "seed"):
             raise _err(path, f"sampling.{key}", "unknown key; valid: method, points, seed")
     if method == "random":
         n = s.get("points")
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise _err(path, "sampling.points", f"random sampling needs points >= 1, got {n!r}")
-        if not isinstance(s.get("seed", 0), int):
-            raise _err(path, "sampling.seed", "must be an integer")
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_POINTS:
+            raise _err(path, "sampling.points", f"random sampling needs points in 1.."
+                       f"{MAX_POINTS:,}, got {str(n)[:40]}")
+        seed = s.get("seed", 0)
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+            raise _err(path, "sampling.seed", f"must be an integer in 0..2^64-1, got "
+                       f"{str(seed)[:40]}")
+
+
+def _check_size(path, values: list[list], sampling: dict) -> None:
+    """Refuse, before enumerating anything, a grid larger than MAX_POINTS or a random sample
+    drawn from more combinations than an int64 index can address."""
+    total = math.prod(len(v) for v in values)
+    if sampling.get("method", "grid") == "grid" and total > MAX_POINTS:
+        raise _err(path, "sampling", f"the grid has {_count(total)} points, more than "
+                   f"{MAX_POINTS:,}; sample it: sampling: {{method: random, points: N}}")
+    if total > MAX_SAMPLED_GRID:
+        raise _err(path, "sampling", f"the axes make {_count(total)} combinations, more than "
+                   "2^62 (the indices random sampling draws from); use fewer axis values")
+
+
+def _count(n: int) -> str:
+    return f"{n:,}" if n < 10**15 else f"about 1e{len(str(n)) - 1}"
 
 
 def _hw_from(space: SweepSpace, settings: dict) -> Accelerator:

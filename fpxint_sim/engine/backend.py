@@ -43,6 +43,8 @@ class JobRecord:
     result: JobAccumulators
     acc_bits: int
     overflow_mode: str
+    pair_saturate_int16: bool = False  # fbgemm pair model, and the saturate fold size below
+    k_tile: int | None = None
     w_zero: np.ndarray | None = None  # act x act jobs: zero point per column of the held term
 
     @property
@@ -117,7 +119,9 @@ class EngineBackend:
         jc.pair_saturated += res.events.pair_saturated
         if self.observer is not None:
             self.observer(JobRecord(layer.layer_name, counters.kind, i, j, a_raw, a_zero,
-                                    b_raw_t, None, res, spec.acc_bits, spec.overflow, b_zero))
+                                    b_raw_t, None, res, spec.acc_bits, spec.overflow,
+                                    pair_saturate_int16=spec.pair_saturate_int16,
+                                    k_tile=spec.k_tile, w_zero=b_zero))
 
     def _job(self, layer, counters, i, j, w, w_op, act, x_raw, conv_args) -> np.ndarray:
         _, z, _, a_op = act
@@ -135,7 +139,8 @@ class EngineBackend:
         jc.pair_saturated += res.events.pair_saturated
         if self.observer is not None:
             self.observer(JobRecord(layer.layer_name, counters.kind, i, j, x_raw, z, w.q,
-                                    conv_args, res, spec.acc_bits, spec.overflow))
+                                    conv_args, res, spec.acc_bits, spec.overflow,
+                                    spec.pair_saturate_int16, spec.k_tile))
         return res.acc.astype(np.float64)
 
     def _linear(self, layer, x, acts, counters):

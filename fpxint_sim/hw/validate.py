@@ -44,18 +44,37 @@ def _suggest(key: str, valid: typing.Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+# Every number of a description lies in [-MAX_MAGNITUDE, MAX_MAGNITUDE], and a value that must
+# be > 0 (sizes, rates, the clock: divisors of the model) is at least MIN_POSITIVE. Then no
+# product or quotient in the performance model leaves float64: latency = cycles / clock stays
+# below 1e15 * 1e6, and energies below 1e15 * 1e12 MACs.
+MAX_MAGNITUDE = 1e12
+MIN_POSITIVE = 1e-6
+
+
 def _check_number(value, kind: type, key, where: _Where, minimum: str | None):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise where.error(key, f"expected a number, got {type(value).__name__} {value!r}")
+        raise where.error(key, f"expected a number, got {type(value).__name__} "
+                          f"{_short(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise where.error(key, f"expected a finite number, got {value!r}")
+    if abs(value) > MAX_MAGNITUDE:  # also a 400-digit integer, which float() cannot take
+        raise where.error(key, f"{_short(value)} is out of range (|value| <= {MAX_MAGNITUDE:g})")
     if kind is int and not float(value).is_integer():
         raise where.error(key, f"expected an integer, got {value!r}")
-    if not math.isfinite(value):
-        raise where.error(key, f"expected a finite number, got {value!r}")
     if minimum == "positive" and value <= 0:
         raise where.error(key, f"must be > 0, got {value!r}")
+    if minimum == "positive" and value < MIN_POSITIVE:
+        raise where.error(key, f"{value!r} is too small (a value > 0 must be >= {MIN_POSITIVE:g})")
     if minimum == "non-negative" and value < 0:
         raise where.error(key, f"must be >= 0, got {value!r}")
     return kind(value)
+
+
+def _short(value) -> str:
+    """repr of a user value cut to 60 characters, for error lines."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _coerce(value, hint, key, where: _Where, minimum: str | None):
@@ -63,13 +82,13 @@ def _coerce(value, hint, key, where: _Where, minimum: str | None):
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if hint is bool:
         if not isinstance(value, bool):
-            raise where.error(key, f"expected true or false, got {value!r}")
+            raise where.error(key, f"expected true or false, got {_short(value)}")
         return value
     if hint in (int, float):
         return _check_number(value, hint, key, where, minimum)
     if hint is str:
         if not isinstance(value, str):
-            raise where.error(key, f"expected text, got {type(value).__name__} {value!r}")
+            raise where.error(key, f"expected text, got {type(value).__name__} {_short(value)}")
         return value
     if origin in (typing.Union, types.UnionType):
         if value is None:
@@ -77,13 +96,13 @@ def _coerce(value, hint, key, where: _Where, minimum: str | None):
         return _coerce(value, next(a for a in args if a is not type(None)), key, where, minimum)
     if origin is tuple:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise where.error(key, f"expected a list of names, got {value!r}")
+            raise where.error(key, f"expected a list of names, got {_short(value)}")
         if not value:
             raise where.error(key, "must not be empty")
         return tuple(value)
     if origin is dict:
         if not isinstance(value, dict) or not value:
-            raise where.error(key, f"expected a mapping like {{int8: 1}}, got {value!r}")
+            raise where.error(key, f"expected a mapping like {{int8: 1}}, got {_short(value)}")
         minimum = "positive" if args[1] is int else "non-negative"
         return {str(k): _check_number(v, args[1], (*key, str(k)), where, minimum)
                 for k, v in value.items()}
@@ -96,7 +115,7 @@ def _build(cls, raw, prefix: tuple[str, ...], where: _Where, skip=(), nested=())
     `skip`: fields that may not be given; `nested`: valid keys checked by the caller.
     """
     if not isinstance(raw, dict):
-        raise where.error(prefix, f"expected a mapping of keys, got {raw!r}")
+        raise where.error(prefix, f"expected a mapping of keys, got {_short(raw)}")
     fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in skip}
     hints = typing.get_type_hints(cls)
     for key in raw:

@@ -108,6 +108,7 @@ def check_int_operand(name: str, x: np.ndarray, ndim: int) -> np.ndarray:
         raise InputError(f"{name} must have {ndim} dimensions, got shape {x.shape}")
     if not np.issubdtype(x.dtype, np.integer):
         raise InputError(f"{name} must be an integer array, got dtype {x.dtype}")
+    x = x if x.dtype.isnative else x.astype(x.dtype.newbyteorder("="))  # Numba: native only
     if x.size and x.dtype.itemsize > 1:
         lo, hi = int(x.min()), int(x.max())
         if lo < -32767 or hi > 32767:

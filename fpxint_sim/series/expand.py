@@ -1,9 +1,11 @@
-"""Greedy residual expansion of a tensor into a series of b-bit terms (DESIGN.md 2.1).
+"""Greedy residual expansion of a tensor into a series of b-bit terms.
 
 r_0 = x; term k quantizes r_{k-1} with its own scale (and zero point); r_k = r_{k-1} - term_k.
 Stops after `terms` terms, or at the first k with max|r_k| < tol (at most `max_terms`), or when
-the residual is exactly zero. With tol and an axis, every row stops on its own: once a row's
-max|r| < tol its later terms are zero there. Residuals are float64 throughout. Math:
+the residual is exactly zero or below what any b-bit term can represent (every scale would be 0:
+the residual is at the float64 subnormal floor), so no zero-scale terms are produced. With tol
+and an axis, every row stops on its own: once a row's max|r| < tol its later terms are zero
+there. Residuals are float64 throughout. Math:
 docs/series.md.
 """
 
@@ -110,16 +112,23 @@ def expand_tensor(x, bits: int = 4, terms: int | None = None, tol: float = 1e-4,
                 mean = r.mean(axis=1)
                 a_lo = np.where(use, np.maximum(lo, mean - alpha), lo)
                 a_hi = np.where(use, np.minimum(hi, mean + alpha), hi)
-        if symmetric:
-            scale = symmetric_scale(a_max, qmax, scale_policy)
-            zp = np.zeros(n_rows, dtype=np.int64)
-        else:
-            scale, zp = asymmetric_scale(a_lo, a_hi, qmax, scale_policy)
+        with np.errstate(over="ignore", invalid="ignore"):  # a span past float64: checked below
+            if symmetric:
+                scale = symmetric_scale(a_max, qmax, scale_policy)
+                zp = np.zeros(n_rows, dtype=np.int64)
+            else:
+                scale, zp = asymmetric_scale(a_lo, a_hi, qmax, scale_policy)
         if terms is None and axis is not None:
             # Each row (channel, sample, token) stops at its own tol: a row already below it
             # gets a zero term, so a row's series does not depend on the other rows.
             done = absmax < tol
             scale, zp = np.where(done, 0.0, scale), np.where(done, 0, zp)
+        if not np.all(np.isfinite(scale)):
+            raise InputError(f"{name}: the range of the values ({lo.min():.3g} .. "
+                             f"{hi.max():.3g}) is wider than float64 can scale into "
+                             f"{bits}-bit terms; use symmetric terms or scale the tensor down")
+        if not np.any(scale):  # nothing left a b-bit term can represent: stop, no zero terms
+            break
         q_rows = np.empty(r.shape, dtype=qdtype)
         quantize_rows(r, scale, zp, qmin, qmax, q_rows, absmax, lo, hi, rowsq)
         out_terms.append(Term(q=_unrows(q_rows, arr.shape, axis),

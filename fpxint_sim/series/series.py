@@ -1,4 +1,4 @@
-"""Series of integer terms with float scales: V = sum_k s_k * (q_k - z_k) (DESIGN.md 2.1).
+"""Series of integer terms with float scales: V = sum_k s_k * (q_k - z_k).
 
 A Term holds the integer tensor q, and a scale and zero point that broadcast against q (per
 tensor: shape (1, ..., 1); per channel: the channel's size on its axis, 1 elsewhere). A Series is

@@ -8,10 +8,21 @@ from fpxint_sim.errors import InputError
 def as_float64(x, name: str = "tensor") -> np.ndarray:
     """float64 copy of x; one clear InputError for empty, non-numeric or non-finite input."""
     if hasattr(x, "detach") and hasattr(x, "cpu"):  # a torch tensor, without importing torch
-        x = x.detach().cpu().double().numpy()
+        x = x.detach().cpu()
+        if x.is_complex():
+            raise InputError(f"{name}: complex values (dtype {x.dtype}); expand the real and "
+                             "imaginary parts as two real tensors")
+        x = x.double().numpy()
     try:
-        arr = np.array(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
+        arr = np.asarray(x)
+        if arr.dtype.kind == "c" or (arr.dtype == object and any(
+                isinstance(v, complex) for v in arr.reshape(-1)[:1_000_000])):
+            raise InputError(f"{name}: complex values (dtype {arr.dtype}); expand the real and "
+                             "imaginary parts as two real tensors")
+        arr = np.array(arr, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError) as exc:
+        if isinstance(exc, InputError):
+            raise
         raise InputError(f"{name}: cannot be read as a numeric tensor ({exc})") from None
     if arr.size == 0:
         raise InputError(f"{name}: empty tensor (shape {arr.shape}); nothing to expand")

@@ -26,6 +26,7 @@ from fpxint_sim.expand import ExpandedModel, ExpansionConfig, expand_model
 from fpxint_sim.expand.expanded_act_matmul import ExpandedActMatmul
 from fpxint_sim.expand.expanded_layers import ExpandedConv2d
 from fpxint_sim.ir.lower import gemm_view
+from fpxint_sim.models.sample_batch import checked_samples
 from fpxint_sim.sim.epilogue_ops import epilogue_ops_per_pair
 from fpxint_sim.sim.layer_shape import GemmShape
 from fpxint_sim.sim.layer_work import LayerWork
@@ -80,9 +81,8 @@ def _digits_inputs(samples: int | None):
 
     x, y = load_digits_test()
     if samples is not None:
-        if not 1 <= samples <= len(y):
-            raise InputError(f"--samples must be 1..{len(y)} for digits_cnn, got {samples}")
-        x, y = x[:samples], y[:samples]
+        n = checked_samples("digits_cnn", samples, len(y))
+        x, y = x[:n], y[:n]
     return x, y
 
 

@@ -9,22 +9,11 @@ from pathlib import Path
 import pytest
 
 from fpxint_sim.cli import main as cli_main
-from fpxint_sim.cli import run_cmd
 
 ROOT = Path(__file__).resolve().parents[2]
 RESNET18 = ROOT / "tests" / "sim" / "resnet18_scalesim.csv"
 TPU = ROOT / "hw_configs" / "tpu_like_int8_ws_32x32.yaml"
 SAMPLES = 64
-
-# `run` is registered in fpxint_sim/cli/main.py by the lead; until then the tests add it.
-WITH_RUN = "from fpxint_sim.cli import main as m, run_cmd\n" \
-           "m.COMMANDS = m.COMMANDS if run_cmd in m.COMMANDS else (*m.COMMANDS, run_cmd)\n"
-
-
-@pytest.fixture(autouse=True)
-def run_registered(monkeypatch):
-    if run_cmd not in cli_main.COMMANDS:
-        monkeypatch.setattr(cli_main, "COMMANDS", (*cli_main.COMMANDS, run_cmd))
 
 
 def _json_run(argv, capsys) -> dict:
@@ -36,20 +25,9 @@ def _json_run(argv, capsys) -> dict:
 def model_report(tmp_path_factory):
     """One digits_cnn run (first SAMPLES test images), shared by the model tests."""
     out = tmp_path_factory.mktemp("model") / "rep"
-    assert _main_with_run(["run", "--model", "digits_cnn", "--samples", str(SAMPLES),
-                           "--out", str(out)]) == 0
+    assert cli_main.main(["run", "--model", "digits_cnn", "--samples", str(SAMPLES),
+                          "--out", str(out)]) == 0
     return json.loads((out / "report.json").read_text()), out
-
-
-def _main_with_run(argv) -> int:
-    """main(argv) with `run` registered (for module-scoped fixtures, before monkeypatch)."""
-    saved = cli_main.COMMANDS
-    if run_cmd not in saved:
-        cli_main.COMMANDS = (*saved, run_cmd)
-    try:
-        return cli_main.main(argv)
-    finally:
-        cli_main.COMMANDS = saved
 
 
 def test_topology_run_equals_simulate_layers(capsys):
@@ -82,8 +60,9 @@ def test_topology_run_equals_simulate_layers(capsys):
 
 
 def test_topology_run_does_not_import_torch(tmp_path):
-    code = WITH_RUN + (
+    code = (
         "import sys\n"
+        "from fpxint_sim.cli import main as m\n"
         f"rc = m.main(['run', '--topology', {str(RESNET18)!r}, '--out', {str(tmp_path / 'r')!r}])\n"
         "assert rc == 0, rc\n"
         "assert 'torch' not in sys.modules, 'torch was imported'\n")
@@ -145,6 +124,7 @@ def test_model_run_gemm_shapes_follow_the_layers(model_report):
                                                    "c1, 8, 8, 3, 3, x, 4, 1,\n")],
      "channels must be an integer"),
     (lambda d: ["--model", "nosuch"], "unknown model 'nosuch'"),
+    (lambda d: ["--model", "digits_cnn", "--samples", str(10**9)], "--samples must be 1..449"),
     (lambda d: ["--topology", str(RESNET18), "--w-bits", "8", "--hw",
                 str(Path(__file__).parents[2] / "hw_configs" / "edge_int4_os_8x8.yaml")],
      "8 bits are not supported"),

@@ -2,14 +2,17 @@
 give the same rows on a Dask cluster as locally."""
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
 
 from fpxint_sim.cli.main import main
-from fpxint_sim.dse.run_store import read_rows
-from fpxint_sim.dse.runner import run_sweep
+from fpxint_sim.dse.evaluate_point import row_columns
+from fpxint_sim.dse.run_store import open_store, read_rows
+from fpxint_sim.dse.runner import run_sweep, worker_count
 from fpxint_sim.dse.space import load_space, points
+from fpxint_sim.errors import InputError
 
 BASE = (Path(__file__).parents[2] / "hw_configs" / "edge_int4_os_8x8.yaml").resolve()
 SPACE = f"""base_hw: {BASE}
@@ -126,3 +129,43 @@ def test_rows_carry_area_and_efficiency_and_the_cli_ranks_by_area(space, tmp_pat
     costs = [float(p["energy_uj"]) * float(p["latency_us"]) * float(p["area_mm2"])
              for p in pareto]
     assert costs == sorted(costs)
+
+
+def test_worker_count_is_capped_at_the_cpus_with_a_note():
+    cpus = os.cpu_count() or 1
+    assert worker_count(None) == (min(2, cpus), None)
+    assert worker_count(cpus) == (cpus, None)
+    n, note = worker_count(1000)
+    assert n == cpus and note == f"--workers 1000: capped at {cpus}, the CPUs this machine has"
+    with pytest.raises(InputError, match="positive integer"):
+        worker_count(0)
+
+
+def test_cli_says_when_it_caps_workers(tmp_path, capsys):
+    one = tmp_path / "one.yaml"
+    one.write_text(f"base_hw: {BASE}\nexpansion_axes: {{w_terms: [1], a_terms: [1]}}\n")
+    assert main(["sweep", "--model", "digits_cnn", "--space", str(one), "--out",
+                 str(tmp_path / "o"), "--workers", "1000", "--json"]) == 0
+    assert f"capped at {os.cpu_count()}" in capsys.readouterr().err
+
+
+def test_a_bad_scheduler_address_is_one_line_and_leaves_no_folder(space, tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["sweep", "--model", "digits_cnn", "--space", space.path, "--out", str(out),
+                 "--scheduler", "not an address"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "--scheduler" in err and not out.exists()
+
+
+def test_a_resume_while_another_sweep_writes_the_folder_is_refused(space, tmp_path, capsys):
+    out = tmp_path / "o"
+    columns = row_columns(space.hw_axes, space.expansion_axes)
+    running = open_store(out, space.fingerprint(), "digits_cnn", columns, False)
+    try:
+        for extra in ([], ["--resume"]):
+            assert main(["sweep", "--model", "digits_cnn", "--space", space.path, "--out",
+                         str(out), *extra]) == 2
+            assert "another sweep is writing" in capsys.readouterr().err
+    finally:
+        running.close()
+    assert not (out / "points.csv").exists()

@@ -1,5 +1,6 @@
 """Sweep spaces: validation before anything runs, grid/random sampling, constraints."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,66 @@ constraints: {max_area_mm2: 0.1}
     assert all(a <= 0.1 for a in areas.values())
     # 45 nm designs are over 0.1 mm^2 here, 7 nm ones under: the budget keeps only 7 nm
     assert set(areas) == {(4, 7), (16, 7)} and pruned["constraints"] == 2
+
+
+def _axis(n: int, start: int = 1) -> str:
+    return "[" + ", ".join(str(start + i) for i in range(n)) + "]"
+
+
+def test_a_huge_grid_is_refused_before_any_point_is_built(tmp_path):
+    p = write(tmp_path, f"""base_hw: BASE
+hw_axes: {{sram.ifmap_sram_kib: {_axis(1000)}, sram.filter_sram_kib: {_axis(1000)},
+          sram.ofmap_sram_kib: {_axis(1000)}, clock_mhz: {_axis(1000)}}}
+""")
+    started = time.perf_counter()
+    with pytest.raises(InputError, match=r"the grid has 1,000,000,000,000 points"):
+        load_space(p)
+    assert time.perf_counter() - started < 30  # 4,000 axis values checked, no grid built
+
+
+@pytest.mark.parametrize("sampling, match", [
+    ("{method: random, points: 1000000000}", r"points in 1..1,000,000"),
+    ("{method: random, points: 5, seed: -1}", r"sampling.seed"),
+    ("{method: random, points: 5, seed: 1.5}", r"sampling.seed"),
+    ("[random]", r"key 'sampling'"),
+])
+def test_random_sampling_is_bounded_and_seeded_by_a_natural_number(tmp_path, sampling, match):
+    p = write(tmp_path, f"base_hw: BASE\nsampling: {sampling}\nhw_axes: {{clock_mhz: [1, 2]}}\n")
+    with pytest.raises(InputError, match=match):
+        load_space(p)
+
+
+def test_random_sampling_of_axes_past_int64_is_refused(tmp_path):
+    axes = ", ".join(f"array.array_rows: {_axis(1000)}" for _ in range(1))
+    axes += ", " + ", ".join(f"sram.{b}_sram_kib: {_axis(1000)}" for b in
+                             ("ifmap", "filter", "ofmap"))
+    axes += f", clock_mhz: {_axis(1000)}, dram.dram_bw_bytes_per_cycle: {_axis(1000)}"
+    axes += f", array.array_cols: {_axis(1000)}"
+    p = write(tmp_path, f"base_hw: BASE\nsampling: {{method: random, points: 5}}\n"
+                        f"hw_axes: {{{axes}}}\n")
+    with pytest.raises(InputError, match=r"more than 2\^62"):
+        load_space(p)
+
+
+@pytest.mark.parametrize("content, match", [("", "got NoneType"), ("- 1\n- 2\n", "got list"),
+                                            ("a: &a [*a]\n", "recursive alias"),
+                                            ("\xff\xfe", "not an accelerator")])
+def test_base_hw_that_is_not_a_description_is_one_error(tmp_path, content, match):
+    (tmp_path / "base.yaml").write_text(content)
+    p = tmp_path / "space.yaml"
+    p.write_text("base_hw: base.yaml\nhw_axes: {array.array_rows: [4]}\n")
+    with pytest.raises(InputError, match=match) as e:
+        load_space(p)
+    assert "space.yaml: key 'base_hw'" in str(e.value)
+
+
+def test_an_alias_bomb_in_a_space_is_refused_before_it_is_fingerprinted(tmp_path):
+    bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9))
+    p = tmp_path / "space.yaml"
+    p.write_text(f"base_hw: {BASE}\ndescription:\n" + "".join(
+        "  " + line + "\n" for line in bomb.splitlines()))
+    started = time.perf_counter()
+    with pytest.raises(InputError, match="too large"):
+        load_space(p)
+    assert time.perf_counter() - started < 2.0

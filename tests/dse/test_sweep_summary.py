@@ -138,9 +138,3 @@ def test_the_map_coordinates_sit_on_the_drawn_dots(sweep):
         assert pixel.min() < 0.9, (c, pixel)  # not the white background: a dot is drawn there
 
 
-def test_point_ids_read_back_as_text_even_when_they_look_like_numbers(tmp_path):
-    from fpxint_sim.dse.run_store import ROWS, read_rows
-
-    (tmp_path / ROWS).write_text("point_id,error\n936791542680,0.5\n0123e4567890,0.25\n")
-    assert [r["point_id"] for r in read_rows(tmp_path)] == ["936791542680", "0123e4567890"]
-    assert [r["error"] for r in read_rows(tmp_path)] == [0.5, 0.25]

@@ -48,6 +48,7 @@ print("exact")
 """
 
 
+@pytest.mark.avx2_codegen  # about a minute: deselected by default, run by .ci/run on its own
 @pytest.mark.skipif(not host_has_avx2(), reason="host has no AVX2")
 def test_avx2_only_build_is_exact(tmp_path):
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path), **avx2_only_environment())

@@ -4,17 +4,24 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+import torch
 
 from fpxint_sim.errors import InputError
-from fpxint_sim.models import MODEL_NAMES, DigitsCNN, load_model
+from fpxint_sim.models import MODEL_NAMES, DigitsCNN, load_model, registry
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_model_names():
-    assert MODEL_NAMES == ("digits_cnn", "minilm")
+def test_every_listed_name_loads_as_itself(monkeypatch):
+    # MiniLM's weights are not needed to check the dispatch: a stand-in encoder
+    monkeypatch.setattr(registry, "load_minilm",
+                        lambda: SimpleNamespace(model=torch.nn.Identity()))
+    assert MODEL_NAMES and len(set(MODEL_NAMES)) == len(MODEL_NAMES)
+    for name in MODEL_NAMES:
+        assert load_model(name).name == name
 
 
 def test_digits_cnn_entry():

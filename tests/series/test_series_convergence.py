@@ -1,4 +1,4 @@
-"""The greedy series converges as docs/design.md 2.1 says: exactly, not within a tolerance."""
+"""The greedy series converges as docs/series.md says: exactly, not within a tolerance."""
 
 from fractions import Fraction
 from itertools import pairwise

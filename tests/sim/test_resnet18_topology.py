@@ -2,6 +2,7 @@
 
 Its speed is measured in benchmarks/bench_sim_vs_scalesim.py, not here."""
 
+import csv
 import subprocess
 import sys
 from pathlib import Path
@@ -16,8 +17,20 @@ RESNET18 = Path(__file__).resolve().parent / "resnet18_scalesim.csv"  # SCALE-Si
 def test_resnet18_topology_evaluates_every_layer():
     hw = load_accelerator(ROOT / "hw_configs" / "tpu_like_int8_ws_32x32.yaml")
     results = simulate_layers(hw, load_topology(RESNET18))
-    assert len(results) == 21
-    assert sum(r.macs for _, r in results) == sum(layer.gemm.macs for layer, _ in results)
+    rows = _csv_rows(RESNET18)
+    assert len(rows) == 21
+    assert [layer.name for layer, _ in results] == [name for name, *_ in rows]
+    for (_, r), (name, h, w, fh, fw, c, nf, s) in zip(results, rows):
+        # SCALE-Sim's convention: the ifmap is given padded, ceil((H - FH + S) / S) outputs
+        oh, ow = -(-(h - fh + s) // s), -(-(w - fw + s) // s)
+        assert r.macs == oh * ow * fh * fw * c * nf, name
+
+
+def _csv_rows(path):
+    """(name, H, W, FH, FW, C, NF, stride) of each row of a SCALE-Sim topology CSV."""
+    with open(path, newline="") as f:
+        rows = [r for r in csv.reader(f)][1:]
+    return [(r[0].strip(), *(int(v) for v in r[1:8])) for r in rows if r and r[0].strip()]
 
 
 def test_topology_only_run_does_not_import_torch():
