@@ -1,7 +1,8 @@
 """`fpxint-sim demo`: the main job on the bundled defaults, no arguments needed.
 
-The bundled digits CNN expanded to W4A4 (2 weight terms, activations to max|residual| < 1e-4,
-at most 6 terms), run on its 449 test images and costed on the default accelerator: the weight
+The bundled digits CNN expanded with the defaults of every command (fpxint_sim/
+expansion_defaults.py: W4A4, 2 weight terms, activations to max|residual| < 1e-4, at most 6
+terms), run on its 449 test images and costed on the default accelerator: the weight
 convergence in one line, the summary table, and the report written to ./fpxint_sim_demo
 (replaced when it holds a previous report; anything else there is refused, not deleted).
 """
@@ -28,12 +29,11 @@ def add_parser(sub):
 
 def demo_run_args(out: str, as_json: bool = False) -> argparse.Namespace:
     """The `fpxint-sim run` arguments the demo stands for."""
-    from fpxint_sim.cli import run_cmd
+    from fpxint_sim import expansion_defaults as D
 
     return argparse.Namespace(
-        model="digits_cnn", topology=None, hw=None, w_bits=4, a_bits=4, w_terms=2, a_terms=None,
-        tol=run_cmd.DEFAULT_TOL, a_max_terms=6, truncate=None, scale_policy="free",
-        no_clip=False, samples=None, out=out, json=as_json)
+        model="digits_cnn", topology=None, input=None, hw=None, **D.FLAG_DEFAULTS,
+        samples=None, out=out, json=as_json)
 
 
 def weight_convergence_line(bits: int = 4, max_terms: int = 4) -> str:

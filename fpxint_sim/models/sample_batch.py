@@ -1,36 +1,14 @@
-"""One real input batch per bundled model, as a `forward(module)` callable.
-
-digits_cnn: the first N images of the shipped test split; minilm: the first N default
-sentences (fpxint_sim.accuracy.sentences), encoded as one batch (mean-pooled embeddings).
-"""
+"""One input batch per model as a `forward(module)` callable (kept for
+fpxint_sim.verify.check.verify_model); the rule itself is fpxint_sim/models/source.py."""
 
 from __future__ import annotations
 
-from fpxint_sim.errors import InputError
-from fpxint_sim.models.registry import MODEL_NAMES, load_model
+from fpxint_sim.models.source import resolve_model
 
 DEFAULT_SAMPLES = {"digits_cnn": 64, "minilm": 64}
 
 
 def sample_forward(name: str, samples: int | None = None, default_samples=None):
-    """(LoadedModel, forward(module) -> output tensor, description of the input)."""
-    if name not in MODEL_NAMES:
-        raise InputError(f"unknown model {name!r}: choose one of {', '.join(MODEL_NAMES)}")
-    n = samples if samples is not None else (default_samples or DEFAULT_SAMPLES)[name]
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise InputError(f"--samples must be a positive integer, got {n!r}")
-    loaded = load_model(name)
-    if name == "digits_cnn":
-        from fpxint_sim.models.digits_data import load_digits_test
-
-        x = load_digits_test()[0][:n]
-        return loaded, (lambda module: module(x)), f"first {len(x)} test images"
-    from fpxint_sim.accuracy.sentences import default_sentences
-
-    sentences = default_sentences()[:n]
-    encoder = loaded.encoder
-
-    def forward(module):
-        return encoder.encode_with(module, sentences, batch_size=len(sentences))
-
-    return loaded, forward, f"first {len(sentences)} default sentences, one batch"
+    """(ModelSource, forward(module) -> output tensor, description of the input)."""
+    source = resolve_model(name, None, samples, default_samples or DEFAULT_SAMPLES)
+    return source, source.forward, source.input_description

@@ -1,7 +1,8 @@
 """LayerWork from a real run of an expanded model: shapes and term counts of the actual forward.
 
-The model is expanded (no calibration data) and run on its inputs (digits_cnn: the shipped test
-images, all 449 or the first N, as one batch). Forward hooks on every expanded layer record its
+The model is expanded (no calibration data) and run on its inputs (a model source: digits_cnn's
+test images, minilm's sentences, or the inputs a user model comes with or --input gives, as one
+batch). Forward hooks on every expanded layer record its
 GEMM shape and the activation terms the run-time expansion actually used, so the jobs costed are
 those of the computation that produced the outputs:
 
@@ -22,14 +23,12 @@ from dataclasses import dataclass, field
 import torch
 
 from fpxint_sim.errors import InputError
-from fpxint_sim.expand import ExpandedModel, ExpansionConfig, expand_model
+from fpxint_sim.expand import ExpandedModel, ExpansionConfig
 from fpxint_sim.expand.expanded_layers import ExpandedConv2d
 from fpxint_sim.ir.lower import gemm_view
 from fpxint_sim.sim.epilogue_ops import epilogue_ops_per_pair
 from fpxint_sim.sim.layer_shape import GemmShape
 from fpxint_sim.sim.layer_work import LayerWork
-
-RUNNABLE_MODELS = ("digits_cnn",)
 
 
 @dataclass
@@ -41,6 +40,7 @@ class ModelWork:
     quality: dict = field(default_factory=dict)
     float_layers: list = field(default_factory=list)
     expanded: ExpandedModel | None = None
+    outputs: torch.Tensor | None = None  # of the expanded model (the engine's, with hw)
 
 
 def _gemm_of(layer, x: torch.Tensor, y: torch.Tensor) -> tuple[GemmShape, int, str]:
@@ -72,37 +72,26 @@ def _layer_work(name: str, layer, cfg: ExpansionConfig, x, y) -> LayerWork:
                      a_terms=n_a, kind=kind)
 
 
-def _digits_inputs(samples: int | None):
-    from fpxint_sim.models import load_digits_test
-
-    x, y = load_digits_test()
-    if samples is not None:
-        if not 1 <= samples <= len(y):
-            raise InputError(f"--samples must be 1..{len(y)} for digits_cnn, got {samples}")
-        x, y = x[:samples], y[:samples]
-    return x, y
-
-
-def model_work(name: str, cfg: ExpansionConfig, samples: int | None = None,
+def model_work(source, cfg: ExpansionConfig, samples: int | None = None,
                on_layer: Callable[[str], None] | None = None, hw=None) -> ModelWork:
-    """Expand model `name`, run it on its inputs, and return each layer call's LayerWork.
+    """Expand a model, run it on its inputs, and return each layer call's LayerWork.
 
-    With `hw`, the values run through the bit-exact engine on that accelerator (fpxint_sim/
-    engine), and each layer's overflow events (wrap, saturation, int16 pair saturation actually
-    hit) are those of this computation; without it, through the PyTorch expanded network.
+    `source` is a ModelSource (fpxint_sim/models/source.py) or a model spec resolved with
+    `samples`. With `hw`, the values run through the bit-exact engine on that accelerator
+    (fpxint_sim/engine), and each layer's overflow events (wrap, saturation, int16 pair
+    saturation actually hit) are those of this computation; without it, through the PyTorch
+    expanded network. Quality: fpxint_sim/workload/output_quality.py.
     """
-    from fpxint_sim.models.registry import MODEL_NAMES, load_model
+    from fpxint_sim.models.prepare import expand_source
+    from fpxint_sim.models.source import resolve_model
+    from fpxint_sim.workload.output_quality import output_quality
 
-    if name not in RUNNABLE_MODELS:
-        if name in MODEL_NAMES:
-            raise InputError(f"run --model {name}: not supported yet (runnable: "
-                             f"{', '.join(RUNNABLE_MODELS)}); use --topology for other networks")
-        raise InputError(f"unknown model {name!r}: choose one of {', '.join(RUNNABLE_MODELS)}")
+    if isinstance(source, str):
+        source = resolve_model(source, samples=samples)
     if cfg.float_weights or cfg.float_activations:
         raise InputError("run needs integer weights and activations: --w-bits/--a-bits 2..8")
-    model = load_model(name).module
-    x, labels = _digits_inputs(samples)
-    em = expand_model(model, cfg)
+    ref = source.reference()
+    em = expand_source(source, cfg)
     works: list[LayerWork] = []
     calls: dict[str, int] = {}
 
@@ -119,22 +108,16 @@ def model_work(name: str, cfg: ExpansionConfig, samples: int | None = None,
     try:
         with torch.no_grad():
             if hw is None:
-                out = em(x)
+                out = source.forward(em.module)
             else:
                 from fpxint_sim.engine.run import run_on_accelerator
 
-                engine_run = run_on_accelerator(em, hw, lambda m: m(x))
+                engine_run = run_on_accelerator(em, hw, source.forward)
                 out = engine_run.output
-            ref = model(x)
     finally:
         for h in handles:
             h.remove()
-    quality = {
-        "accuracy": float((out.argmax(1) == labels).double().mean()),
-        "float_accuracy": float((ref.argmax(1) == labels).double().mean()),
-        "top1_agreement": float((out.argmax(1) == ref.argmax(1)).double().mean()),
-        "max_abs_logit_error": float((out.double() - ref.double()).abs().max()),
-    }
+    quality = output_quality(source, ref, out)
     if hw is not None:
         # Engine counters are per layer; a layer called more than once per forward (name#k)
         # cannot split them per call, so its calls get None rather than a made-up share.
@@ -142,4 +125,4 @@ def model_work(name: str, cfg: ExpansionConfig, samples: int | None = None,
         once = {n for n, k in calls.items() if k == 1}
         works = [dataclasses.replace(w, overflow_events=events[w.name] if w.name in once
                                      else None) for w in works]
-    return ModelWork(works, len(labels), quality, list(em.float_layers), em)
+    return ModelWork(works, source.samples, quality, list(em.float_layers), em, out)

@@ -2,7 +2,7 @@
 
 A topology has no values, so the term counts are given (n_w weight terms, n_a activation terms,
 optional truncation i + j <= K), and the input is assumed one-signed (post-ReLU, as in a CNN): the
-first activation term is unsigned with a zero point and Laplace-clipped (DESIGN.md 2.3). The
+first activation term is unsigned with a zero point and Laplace-clipped. The
 ifmap elements of a convolution row are its (already padded) ifmap_h x ifmap_w x channels.
 """
 
