@@ -84,13 +84,28 @@ def is_torchscript(path: Path) -> bool:
     return any(n.split("/")[1:2] == ["code"] for n in _zip_names(path))
 
 
-def load_exported_program(path: Path) -> tuple[nn.Module, tuple | None]:
-    """A torch.export program: its module() and the example inputs saved with it.
+class ExportedModule(nn.Module):
+    """ep.module() of a torch.export program as an ordinary module.
 
-    ep.module() is a torch.fx GraphModule whose Linear/Conv calls are graph nodes, not
+    The program is already in inference form and refuses .train()/.eval(), which the expander
+    and the commands call: here they are no-ops. Its Linear/Conv calls are graph nodes, not
     nn.Linear/nn.Conv2d modules: expansion sees them once graph capture rewrites them
     (fpxint_sim.models.prepare.prepare_for_expansion is the seam).
     """
+
+    def __init__(self, program: nn.Module):
+        super().__init__()
+        self.program = program
+
+    def train(self, mode: bool = True) -> ExportedModule:
+        return self
+
+    def forward(self, *args):
+        return self.program(*args)
+
+
+def load_exported_program(path: Path) -> tuple[nn.Module, tuple | None]:
+    """A torch.export program (as an ExportedModule) and the example inputs saved with it."""
     if is_torchscript(path):
         refuse_torchscript(path)
     try:
@@ -101,7 +116,7 @@ def load_exported_program(path: Path) -> tuple[nn.Module, tuple | None]:
     args, kwargs = getattr(ep, "example_inputs", None) or ((), {})
     inputs = tuple(args) if args and not kwargs and all(
         isinstance(t, torch.Tensor) for t in args) else None
-    return ep.module(), inputs
+    return ExportedModule(ep.module()), inputs
 
 
 def refuse_torchscript(path: Path) -> None:

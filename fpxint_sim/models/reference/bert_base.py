@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from fpxint_sim.models.reference.attention import attention, merge_heads, split_heads
-from fpxint_sim.models.reference.random_init import seeded_init
+from fpxint_sim.models.reference.random_init import build_seeded
 
 PARAMETERS = 109_482_240
 DESCRIPTION = "BERT-base-shaped encoder (HF BertModel shapes with pooler, 109.5 M params)"
@@ -71,7 +71,7 @@ class BertEncoder(nn.Module):
 
 
 def build(seed: int = 0) -> BertEncoder:
-    return seeded_init(BertEncoder(), seed, linear_std=0.02).eval()
+    return build_seeded(BertEncoder, seed, linear_std=0.02)
 
 
 def example_inputs(g: torch.Generator) -> tuple[torch.Tensor, ...]:

@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from fpxint_sim.models.reference.attention import attention, merge_heads, split_heads
-from fpxint_sim.models.reference.random_init import seeded_init
+from fpxint_sim.models.reference.random_init import build_seeded
 
 D_MODEL, HEADS, KV_HEADS, FFN, SEQ, THETA, EPS = 256, 4, 2, 768, 64, 10000.0, 1e-6
 HEAD_DIM = D_MODEL // HEADS
@@ -75,7 +75,7 @@ class LlamaBlock(nn.Module):
 
 
 def build(seed: int = 0) -> LlamaBlock:
-    return seeded_init(LlamaBlock(), seed, linear_std=0.02).eval()
+    return build_seeded(LlamaBlock, seed, linear_std=0.02)
 
 
 def example_inputs(g: torch.Generator) -> tuple[torch.Tensor, ...]:

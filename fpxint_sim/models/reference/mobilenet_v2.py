@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from fpxint_sim.models.reference.random_init import measure_batchnorm_stats, seeded_init
+from fpxint_sim.models.reference.random_init import build_seeded
 
 PARAMETERS = 3_504_872
 DESCRIPTION = "MobileNetV2 (torchvision layer shapes, 3.5 M params)"
@@ -59,7 +59,7 @@ class MobileNetV2(nn.Module):
 
 
 def build(seed: int = 0) -> MobileNetV2:
-    return measure_batchnorm_stats(seeded_init(MobileNetV2(), seed), (2, 3, 64, 64), seed)
+    return build_seeded(MobileNetV2, seed, noise_shape=(2, 3, 64, 64))
 
 
 def example_inputs(g: torch.Generator) -> tuple[torch.Tensor, ...]:

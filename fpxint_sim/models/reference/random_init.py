@@ -69,5 +69,17 @@ def measure_batchnorm_stats(model: nn.Module, noise_shape: tuple, seed: int) -> 
     return model.eval()
 
 
+def build_seeded(factory, seed: int, linear_std: float | None = None,
+                 noise_shape: tuple | None = None) -> nn.Module:
+    """factory() with seeded weights (and, given noise_shape, measured BN statistics), in eval
+    mode. torch's own initialisation in the constructors draws from the global RNG: all of it
+    runs under fork_rng, so the caller's random stream is the same after as before."""
+    with torch.random.fork_rng(devices=[]):  # dropout in the train-mode pass draws too
+        model = seeded_init(factory(), seed, linear_std)
+        if noise_shape is not None:
+            measure_batchnorm_stats(model, noise_shape, seed)
+    return model.eval()
+
+
 def parameter_count(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())

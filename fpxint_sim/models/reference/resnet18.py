@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from fpxint_sim.models.reference.random_init import measure_batchnorm_stats, seeded_init
+from fpxint_sim.models.reference.random_init import build_seeded
 from fpxint_sim.models.reference.resnet_blocks import BasicBlock, ResNet
 
 PARAMETERS = 11_689_512
@@ -13,8 +13,8 @@ INPUT = "1x3x224x224"
 
 
 def build(seed: int = 0) -> ResNet:
-    model = seeded_init(ResNet(BasicBlock, (2, 2, 2, 2)), seed)
-    return measure_batchnorm_stats(model, (2, 3, 64, 64), seed)
+    return build_seeded(lambda: ResNet(BasicBlock, (2, 2, 2, 2)), seed,
+                        noise_shape=(2, 3, 64, 64))
 
 
 def example_inputs(g: torch.Generator) -> tuple[torch.Tensor, ...]:

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from fpxint_sim.models.reference.attention import attention, merge_heads, split_heads
-from fpxint_sim.models.reference.random_init import seeded_init
+from fpxint_sim.models.reference.random_init import build_seeded
 
 PARAMETERS = 5_717_416
 DESCRIPTION = "ViT-Ti/16 (timm vit_tiny_patch16_224 shapes, 5.7 M params)"
@@ -61,7 +61,7 @@ class VisionTransformer(nn.Module):
 
 
 def build(seed: int = 0) -> VisionTransformer:
-    return seeded_init(VisionTransformer(), seed, linear_std=0.02).eval()
+    return build_seeded(VisionTransformer, seed, linear_std=0.02)
 
 
 def example_inputs(g: torch.Generator) -> tuple[torch.Tensor, ...]:
