@@ -115,6 +115,7 @@ def emulate(model, inputs=None, hw=None, expansion=None) -> Emulation:
     """Expand `model`, run it bit-exactly on the accelerator `hw` (a description file, an
     Accelerator, or None for the default) and cost every job (see the module doc)."""
     from fpxint_sim.models.source import resolve_model, source_from_module
+    from fpxint_sim.report.files import report_json_text
     from fpxint_sim.workload.model_report import model_document
 
     if isinstance(model, str):
@@ -129,4 +130,5 @@ def emulate(model, inputs=None, hw=None, expansion=None) -> Emulation:
     command = (f"fpxint_sim.emulate({source.name}, inputs {source.input_description}, "
                f"hw={hw_file}, expansion={cfg.label()})")
     document, work = model_document(source, cfg, accelerator, hw_file, command)
-    return Emulation(work.outputs, document, source, cfg, accelerator, work)
+    report = json.loads(report_json_text(document))  # exactly what report.json holds
+    return Emulation(work.outputs, report, source, cfg, accelerator, work)
