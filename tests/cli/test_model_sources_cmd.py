@@ -113,6 +113,22 @@ def test_pt2_without_capture_exits_2_naming_the_reason(tmp_path, capsys):
         assert "graph capture" in err and len(err.splitlines()) == 1, cmd
 
 
+def test_verify_of_a_model_whose_layers_never_run_exits_1(tmp_path, capsys):
+    path = tmp_path / "unused.py"
+    path.write_text("import torch\nfrom torch import nn\n\n"
+                    "class Net(nn.Module):\n"
+                    "    def __init__(self):\n"
+                    "        super().__init__()\n"
+                    "        self.unused = nn.Linear(4, 4)\n\n"
+                    "    def forward(self, x):\n"
+                    "        return torch.relu(x)\n\n"
+                    "def make():\n"
+                    "    return Net(), (torch.randn(2, 4),)\n")
+    assert cli_main.main(["verify", "--model", f"{path}:make"]) == 1
+    out = capsys.readouterr().out
+    assert "no integer job ran" in out and "FAILED" in out
+
+
 @pytest.mark.parametrize(("argv", "match"), [
     (["run", "--model", "nosuch.py:make", "--json"], "nosuch.py not found"),
     (["verify", "--model", f"{EXAMPLE}:nosuch"], "has no function 'nosuch'"),
