@@ -141,3 +141,10 @@ def test_bad_sources_exit_2_with_one_line(argv, match, capsys):
     assert cli_main.main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert match in err and len(err.splitlines()) == 1
+
+
+def test_model_help_names_every_bundled_model():
+    from fpxint_sim.cli.expansion_args import MODEL_HELP
+    from fpxint_sim.models import BUNDLED
+
+    assert all(name in MODEL_HELP for name in BUNDLED)
