@@ -7,6 +7,7 @@ import math
 import sys
 
 from fpxint_sim.cli.expansion_args import add_expansion_args, config_from_args
+from fpxint_sim.cli.tables import model_label
 from fpxint_sim.errors import InputError
 
 
@@ -62,7 +63,7 @@ def run(args) -> int:
 def format_result(r: dict) -> str:
     lines = [f"{r['model']}  {r['config']}"]
     if "weights" in r:
-        lines.append(f"  model              {r['description']} [{r['weights']}]")
+        lines.append("  model              " + model_label(r["description"], r["weights"]))
         lines.append(f"  input              {r['input']}")
     if "max_abs_error" in r:
         lines.append(f"  max abs error      {r['max_abs_error']:.4g}")

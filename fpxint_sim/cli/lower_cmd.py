@@ -37,6 +37,7 @@ def lower(args):
 
 def run(args) -> int:
     from fpxint_sim.cli.lower_format import format_network, network_summary
+    from fpxint_sim.cli.tables import model_label
 
     net, source = lower(args)
     if args.json:
@@ -45,6 +46,6 @@ def run(args) -> int:
                   sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        print(f"{source.description} [{source.weights}]")
+        print(model_label(source.description, source.weights))
         print(format_network(net, source.input_description))
     return 0

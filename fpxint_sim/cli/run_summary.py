@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fpxint_sim.cli.tables import format_table
+from fpxint_sim.cli.tables import format_table, model_label
 
 MAX_ROWS = 40  # longer networks: first and last layers, the rest summed in the total
 
@@ -60,5 +60,6 @@ def format_run_summary(doc: dict) -> str:
                      f"{per['energy_total_pj'] / 1e3:,.1f} nJ")
         lines.append(f"outputs: {format_quality(q)} on {run['source']['samples']} samples")
     if run["source"].get("weights"):
-        lines.append(f"model: {run['source']['description']} [{run['source']['weights']}]")
+        lines.append("model: " + model_label(run["source"]["description"],
+                                                 run["source"]["weights"]))
     return "\n".join(lines)

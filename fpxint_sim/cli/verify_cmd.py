@@ -6,7 +6,7 @@ import json
 import sys
 
 from fpxint_sim.cli.expansion_args import add_expansion_args, config_from_args
-from fpxint_sim.cli.tables import format_table
+from fpxint_sim.cli.tables import format_table, model_label
 
 VERIFY_SAMPLES = {"digits_cnn": 64, "minilm": 4}  # default batch of the bundled data sets
 
@@ -51,7 +51,7 @@ def format_result(r: dict) -> str:
              "/".join(str(n) for n in sorted(set(L["activation_terms"]))),
              L["overflow"], L["pair_saturated"], L["mismatched_outputs"]] for L in r["layers"]]
     lines = [f"{r['model']}  {r['config']}  on {r['hw']} ({arith})  input: {r['input']}",
-             f"model: {r['description']} [{r['weights']}]",
+             "model: " + model_label(r["description"], r["weights"]),
              format_table(["layer", "kind", "MACs", "jobs", "n_a", "overflow", "pair sat",
                            "mismatches"], rows),
              f"jobs checked {r['jobs_checked']}, mismatched accumulators "

@@ -88,7 +88,8 @@ def test_reference_models_are_labelled_random_in_every_output(capsys):
                  ["accuracy", "--model", "resnet18", "--input", "1x3x32x32"],
                  ["verify", "--model", "resnet18", "--input", "1x3x32x32"]):
         assert cli_main.main(argv) == 0
-        assert "random weights" in capsys.readouterr().out, argv
+        out = capsys.readouterr().out
+        assert "random weights (seed 0)" in out and "[random weights" not in out, argv
 
 
 def test_llama_block_verifies_bit_exact(capsys):
