@@ -11,6 +11,11 @@ included); printed per call: wall seconds, CPU seconds of the child (user + sys,
 less sensitive than wall time to other jobs on the machine), peak RSS, and the load average
 before the call. verify also prints its own split (engine seconds / whole check). Targets:
 run <= 5 s, verify <= 15 s. The machine (CPU model, cores) is printed with the figures.
+
+Then, single thread, the integer GEMMs of that run (every job's M x K x N, from run's report):
+fpxint_sim's exact kernel on INT4 operands (the terms' width) next to fbgemm's u8 x s8
+quantized Linear (torch, its default ISA) on the same shapes, best of 3 per distinct shape,
+summed over the jobs. Target: ours within 1.5x of fbgemm.
 """
 
 from __future__ import annotations
@@ -64,6 +69,55 @@ def one_call(argv: list[str]) -> dict:
             "load": load, "exit": code, "stdout": out}
 
 
+def best_seconds(fn, repeats: int = 3) -> float:
+    fn()  # warm-up: JIT, packing, thread pools
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def gemm_comparison(report: dict) -> None:
+    """Seconds of every job's GEMM: ours (INT4 x INT4) and fbgemm (u8 x s8), single thread."""
+    import warnings
+    from collections import Counter
+
+    import numba
+    import numpy as np
+    import torch
+
+    from fpxint_sim.kernels import gemm, prepack_b
+
+    warnings.filterwarnings("ignore")
+    torch.backends.quantized.engine = "fbgemm"
+    torch.set_num_threads(1)
+    numba.set_num_threads(1)
+    jobs = Counter()
+    for layer in report["layers"]:
+        g = layer["gemm"]
+        jobs[(g["m"], g["k"], g["n"])] += layer["jobs"] * layer["groups"]
+    rng = np.random.default_rng(0)
+    ours = theirs = 0.0
+    for (m, k, n), count in sorted(jobs.items()):
+        a4 = rng.integers(-7, 8, (m, k)).astype(np.int8)
+        b4 = prepack_b(rng.integers(-7, 8, (k, n)).astype(np.int8))
+        ours += count * best_seconds(lambda a=a4, b=b4: gemm(a, b))
+        lin = torch.ao.nn.quantized.Linear(k, n, bias_=False, dtype=torch.qint8)
+        w = torch.from_numpy(rng.integers(-128, 128, (n, k)).astype(np.int8))
+        lin.set_weight_bias(torch._make_per_tensor_quantized_tensor(w, 0.01, 0), None)
+        lin.scale, lin.zero_point = 1.0, 0
+        x = torch._make_per_tensor_quantized_tensor(
+            torch.from_numpy(rng.integers(0, 256, (m, k)).astype(np.uint8)), 0.05, 0)
+        theirs += count * best_seconds(lambda f=lin, q=x: f(q))
+    macs = sum(m * k * n * c for (m, k, n), c in jobs.items())
+    print(f"GEMMs of the run ({sum(jobs.values())} jobs, {len(jobs)} shapes, {macs:,} MACs), "
+          f"single thread: ours INT4 {ours:.2f} s ({macs / ours / 1e9:.1f} GMAC/s), fbgemm "
+          f"u8 x s8 {theirs:.2f} s ({macs / theirs / 1e9:.1f} GMAC/s), ours / fbgemm "
+          f"{ours / theirs:.2f} (target <= 1.5)")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repeats", type=int, default=1)
@@ -72,9 +126,11 @@ def main() -> None:
     print(f"machine: {cpu_model()}, {os.cpu_count()} logical CPUs, python "
           f"{platform.python_version()}")
     print(f"model: {args.model}, hw: {TPU.name}, {' '.join(SETTING)}")
+    report = None
     for command in ("run", "verify"):
         argv = [command, "--model", args.model, "--hw", str(TPU), *SETTING, "--json"]
         calls = [one_call(argv) for _ in range(args.repeats)]
+        report = report or json.loads(calls[0]["stdout"])
         for c in calls:
             doc = json.loads(c["stdout"])
             extra = (f", engine {doc['engine_seconds']:.1f} s of {doc['seconds']:.1f} s checked, "
@@ -84,6 +140,7 @@ def main() -> None:
                   f"{c['rss_mib']:,.0f} MiB  load avg {c['load']:.1f}{extra}")
         med = statistics.median(c["wall"] for c in calls)
         print(f"{command:6s} median wall {med:.1f} s (target <= {TARGETS[command]:g} s)")
+    gemm_comparison(report)
 
 
 if __name__ == "__main__":
