@@ -10,8 +10,8 @@ those of the computation that produced the outputs:
     Conv2d  M = N x Ho x Wo, K = C/g x kh x kw, N = out_channels / g, run as g separate jobs
 
 The ifmap DRAM traffic of a conv is its distinct input elements, N x C/g x H x W per group
-(padding zeros are made on chip). Overflow events stay None until the bit-exact engine is
-wired in (see fpxint_sim/sim/layer_work.py).
+(padding zeros are made on chip). Overflow events are the bit-exact engine's when the run is
+given an accelerator, None without one (see fpxint_sim/sim/layer_work.py).
 """
 
 from __future__ import annotations
