@@ -9,15 +9,17 @@ import sys
 from fpxint_sim.cli.expansion_args import add_expansion_args, config_from_args
 from fpxint_sim.cli.progress import layer_progress
 from fpxint_sim.errors import InputError
+from fpxint_sim.report.text_table import model_label
 
 
 def add_parser(sub):
     p = sub.add_parser(
         "accuracy", help="accuracy of an expanded model against the float model",
-        description="Expand a bundled model (no calibration data) and compare it with the float "
+        description="Expand a model (no calibration data) and compare it with the float "
         "model. digits_cnn: test accuracy, top-1 agreement, logit SQNR. minilm: cosine similarity "
-        "of sentence embeddings and nearest-neighbour agreement. Also the integer jobs per "
-        "inference.")
+        "of sentence embeddings and nearest-neighbour agreement. Other models, on their example "
+        "inputs or --input: max abs error, SQNR, mean cosine, and top-1 agreement when the "
+        "output is (N, classes) logits. Also the integer jobs per inference.")
     add_expansion_args(p, samples=False)
     p.add_argument("--sentences", metavar="FILE", help="minilm: one sentence per line")
     p.add_argument("--baseline", choices=("hqq",),
@@ -30,6 +32,9 @@ def run(args) -> int:
     from fpxint_sim.models.sentences import default_sentences, read_sentences
 
     with layer_progress(args, "accuracy: layers run"):
+        if args.input and args.model in ("digits_cnn", "minilm"):
+            raise InputError(f"--input does not apply to {args.model}: it runs on its own "
+                             "test data")
         if args.model == "digits_cnn":
             if args.sentences:
                 raise InputError("--sentences applies to --model minilm only")
@@ -41,7 +46,14 @@ def run(args) -> int:
             result = ev.evaluate_minilm_hqq(sentences) if args.baseline else ev.evaluate_minilm(
                 cfg, sentences)
         else:
-            raise InputError(f"unknown model {args.model!r}: choose one of digits_cnn, minilm")
+            from fpxint_sim.models.source import resolve_model
+            from fpxint_sim.workload.source_accuracy import evaluate_source
+
+            if args.sentences or args.baseline:
+                raise InputError(f"--{'sentences' if args.sentences else 'baseline'} applies to "
+                                 "digits_cnn and minilm only")
+            source = resolve_model(args.model, args.input)
+            result = evaluate_source(source, config_from_args(args, source.per_token))
     if args.json:
         json.dump(result, sys.stdout, indent=2,
                   default=lambda v: None if isinstance(v, float) and math.isinf(v) else v)
@@ -53,7 +65,18 @@ def run(args) -> int:
 
 def format_result(r: dict) -> str:
     lines = [f"{r['model']}  {r['config']}"]
-    if r["model"] == "digits_cnn":
+    if "weights" in r:
+        lines.append("  model              " + model_label(r["description"], r["weights"]))
+        lines.append(f"  input              {r['input']}")
+    if "max_abs_error" in r:
+        lines.append(f"  max abs error      {r['max_abs_error']:.4g}")
+        sqnr = r["sqnr_db"]
+        lines.append("  SQNR               " + ("inf (identical)" if sqnr is None
+                                                else f"{sqnr:.1f} dB"))
+        lines.append(f"  mean cosine        {r['mean_cosine']:.7f}")
+        if "top1_agreement" in r:
+            lines.append(f"  top-1 agreement    {r['top1_agreement']:.4f}")
+    elif r["model"] == "digits_cnn":
         lines += [f"  test accuracy      {r['accuracy']:.4f}  (float {r['float_accuracy']:.4f}, "
                   f"{r['samples']} samples)",
                   f"  top-1 agreement    {r['top1_agreement']:.4f}",

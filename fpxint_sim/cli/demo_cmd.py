@@ -1,7 +1,8 @@
 """`fpxint-sim demo`: the main job on the bundled defaults, no arguments needed.
 
-The bundled digits CNN expanded to W4A4 (2 weight terms, activations to max|residual| < 1e-4,
-at most 6 terms), run on its 449 test images and costed on the default accelerator: the weight
+The bundled digits CNN expanded with the defaults of every command (fpxint_sim/
+expansion_defaults.py: W4A4, 2 weight terms, activations to max|residual| < 1e-4, at most 6
+terms), run on its 449 test images and costed on the default accelerator: the weight
 convergence in one line, the summary table, and the report written to ./fpxint_sim_demo
 (replaced when it holds a previous report; anything else there is refused, not deleted).
 """

@@ -8,21 +8,24 @@ import sys
 import tempfile
 from pathlib import Path
 
-from fpxint_sim.cli.expansion_args import add_expansion_args, expansion_config
+from fpxint_sim.cli.expansion_args import add_expansion_args, config_from_args
 from fpxint_sim.cli.progress import layer_progress
 from fpxint_sim.errors import InputError
+from fpxint_sim.report.text_table import model_label
 
 FORMATS = ("table", "json", "scalesim")
+LOWER_SAMPLES = {"digits_cnn": 64, "minilm": 64}
 
 
 def add_parser(sub):
     p = sub.add_parser(
         "lower", help="print the integer basis network (jobs and epilogues per layer)",
-        description="Expand a bundled model and lower it to integer jobs, measuring the "
-        "activation terms on one real input batch (digits_cnn: the first 64 test images; "
-        "minilm: 64 default sentences). Per layer: kind, GEMM shape, operand precisions and "
-        "zero points, weight/activation terms, jobs kept, MACs. --format scalesim writes the "
-        "layers as a SCALE-Sim topology CSV instead (conv rows, GEMMs in conv-row form).")
+        description="Expand a model and lower it to integer jobs, measuring the activation "
+        "terms on one real input batch (digits_cnn: the first 64 test images; minilm: 64 "
+        "default sentences; other models: their example inputs or --input). Per layer: kind, "
+        "GEMM shape, operand precisions and zero points, weight/activation terms, jobs kept, "
+        "MACs; then every op of the captured graph with its kind. --format scalesim writes "
+        "the layers as a SCALE-Sim topology CSV instead (conv rows, GEMMs in conv-row form).")
     add_expansion_args(p)
     p.add_argument("--format", choices=FORMATS, help="table (default), json (as --json), or "
                    "scalesim: a SCALE-Sim topology CSV of the layers")
@@ -81,17 +84,16 @@ def _write_whole(path: Path, text: str) -> None:
 
 
 def lower(args):
-    """(NetworkIR, input description, Captured graph) for the parsed flags."""
-    from fpxint_sim.capture import capture_forward
-    from fpxint_sim.expand import expand_model
+    """(NetworkIR, ModelSource, Captured graph) for the parsed flags."""
     from fpxint_sim.ir import lower_model
-    from fpxint_sim.models.sample_batch import sample_forward
+    from fpxint_sim.models.prepare import expand_source
+    from fpxint_sim.models.source import resolve_model
 
-    cfg = expansion_config(args)
-    loaded, forward, what = sample_forward(args.model, args.samples)
-    captured = capture_forward(loaded.module, forward)
-    em = expand_model(captured.module, cfg)
-    return lower_model(em, forward, args.model), what, captured
+    source = resolve_model(args.model, args.input, args.samples, LOWER_SAMPLES)
+    cfg = config_from_args(args, source.per_token)
+    source.reference()  # a model that fails on its inputs: one line naming both
+    em = expand_source(source, cfg)
+    return lower_model(em, source.forward, args.model), source, em.graph
 
 
 def run(args) -> int:
@@ -101,7 +103,8 @@ def run(args) -> int:
     fmt = _output_format(args)
     out = _check_out(args.out, args.force) if args.out else None
     with layer_progress(args, "lower: layers run"):
-        net, what, captured = lower(args)
+        net, source, captured = lower(args)
+    what = source.input_description
     if fmt == "scalesim":
         from fpxint_sim.cli.lower_scalesim import scalesim_topology
 
@@ -113,10 +116,12 @@ def run(args) -> int:
             print(f"wrote {out}: {text.count(chr(10)) - 1} rows (input: {what})",
                   file=sys.stderr)
     elif fmt == "json":
-        json.dump({**network_summary(net), "input": what, "graph": ops_summary(captured)},
+        json.dump({**network_summary(net), "input": what, "description": source.description,
+                   "weights": source.weights, "graph": ops_summary(captured)},
                   sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
+        print(model_label(source.description, source.weights))
         print(format_network(net, what))
         print(format_ops(captured))
     return 0

@@ -1,7 +1,8 @@
 """`fpxint-sim run`: cost an expanded model or a SCALE-Sim topology on an accelerator; report.
 
---topology needs no values (term counts given, torch never imported); --model expands the
-bundled model, runs it, and costs the jobs that run actually did (measured activation terms).
+--topology needs no values (term counts given, torch never imported); --model expands a model
+(fpxint_sim/models/source.py), runs it, and costs the jobs that run actually did (measured
+activation terms).
 """
 
 from __future__ import annotations
@@ -12,10 +13,7 @@ import sys
 from fpxint_sim.errors import InputError
 
 TOPOLOGY_A_TERMS = 4
-DEFAULT_W_TERMS = 2
-DEFAULT_TOL = 1e-4
-DEFAULT_A_MAX_TERMS = 6
-MODEL_ONLY = ("tol", "a_max_terms", "samples")
+MODEL_ONLY = ("tol", "a_max_terms", "samples", "input")
 MEMORY_MODEL_NOTE = {
     "fpxint": "memory model fpxint: on-chip reuse and a shared DRAM port "
               "(docs/performance_model.md sections 3-4)",
@@ -26,34 +24,24 @@ MEMORY_MODEL_NOTE = {
 
 
 def add_parser(sub):
+    from fpxint_sim.cli.expansion_args import INPUT_HELP, MODEL_HELP, add_expansion_flags
+
     p = sub.add_parser(
         "run", help="cycles, traffic and energy of an expanded network; writes a report",
         description="Cost every integer job of an expanded network on an accelerator "
         "(cycles, stalls, bytes per buffer and DRAM, energy per component, latency), order "
         "each layer's jobs for reuse, and write report.json, layers.csv and report.html.")
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--model", help="bundled model to expand and really run: digits_cnn")
+    src.add_argument("--model", help=f"expand and really run {MODEL_HELP}")
     src.add_argument("--topology", metavar="CSV",
                      help="SCALE-Sim topology CSV (conv or GEMM rows); term counts are given")
+    p.add_argument("--input", metavar="SPEC", help=f"--model only: {INPUT_HELP}")
     p.add_argument("--hw", metavar="CONFIG", help="accelerator YAML or SCALE-Sim .cfg "
                    "(default: hw_configs/bitfusion_16x16.yaml)")
-    p.add_argument("--w-bits", type=int, help="bits per weight term (default: the narrowest "
-                   "the accelerator supports)")
-    p.add_argument("--a-bits", type=int, help="bits per activation term (default: as --w-bits)")
-    p.add_argument("--w-terms", type=int, default=DEFAULT_W_TERMS,
-                   help=f"weight terms (default {DEFAULT_W_TERMS})")
-    a = p.add_mutually_exclusive_group()
-    a.add_argument("--a-terms", type=int, help="fixed activation terms (topology default "
-                   f"{TOPOLOGY_A_TERMS}; model default: until --tol)")
-    a.add_argument("--tol", type=float, help="model: expand activations until "
-                   f"max|residual| < TOL (default {DEFAULT_TOL:g})")
-    p.add_argument("--a-max-terms", type=int, help="model: cap on activation terms with --tol "
-                   f"(default {DEFAULT_A_MAX_TERMS})")
-    p.add_argument("--truncate", type=int, metavar="K", help="keep only jobs with i + j <= K")
-    p.add_argument("--scale-policy", choices=("free", "pow2"), default="free")
-    p.add_argument("--no-clip", action="store_true", help="no Laplace clip on the first term")
+    add_expansion_flags(p, a_terms_help="fixed activation terms (topology default "
+                        f"{TOPOLOGY_A_TERMS}; model default: until --tol)")
     p.add_argument("--samples", type=int, help="digits_cnn: the first N test images "
-                   "(default all 449, one batch)")
+                   "(default all 449, one batch); minilm: N default sentences (default 64)")
     p.add_argument("--memory-model", choices=("fpxint", "scalesim"), default="fpxint",
                    help="fpxint (default): the model's own buffers and stalls; scalesim: "
                    "SCALE-Sim 3.0.0's double-buffered scratchpads, word by word (USER "
@@ -64,24 +52,17 @@ def add_parser(sub):
     p.set_defaults(run=run)
 
 
-def _narrowest(types) -> int:
-    from fpxint_sim.hw.schema import bits_of
-
-    return min(bits_of(t) for t in types)
-
-
 def _positive(name: str, value, minimum: int = 1) -> None:
     if value is not None and value < minimum:
         raise InputError(f"--{name.replace('_', '-')} must be >= {minimum}, got {value}")
 
 
 def _settings(args, hw) -> dict:
-    """Expansion settings with defaults filled in, checked against the accelerator."""
+    """Expansion settings with defaults filled in (fpxint_sim/expansion_defaults.py), checked
+    against the accelerator."""
+    from fpxint_sim.cli.expansion_args import settings_from_args
     from fpxint_sim.sim.job import check_operand_bits
 
-    w_bits = args.w_bits if args.w_bits is not None else _narrowest(hw.arithmetic.weight_types)
-    a_bits = args.a_bits if args.a_bits is not None else _narrowest(
-        hw.arithmetic.activation_types)
     if args.topology:
         given = [f"--{n.replace('_', '-')}" for n in MODEL_ONLY if getattr(args, n) is not None]
         if given:
@@ -90,16 +71,15 @@ def _settings(args, hw) -> dict:
     _positive("a_terms", args.a_terms)
     _positive("a_max_terms", args.a_max_terms)
     _positive("truncate", args.truncate, 2)
-    check_operand_bits(hw, w_bits, a_bits)
-    s = {"w_bits": w_bits, "a_bits": a_bits, "w_terms": args.w_terms, "a_terms": args.a_terms,
-         "truncate": args.truncate, "a_clip": None if args.no_clip else "laplace"}
+    full = settings_from_args(args)
+    check_operand_bits(hw, full["w_bits"], full["a_bits"])
+    s = {k: full[k] for k in ("w_bits", "a_bits", "w_terms", "a_terms", "truncate", "a_clip")}
     if args.topology:
         s["a_terms"] = TOPOLOGY_A_TERMS if args.a_terms is None else args.a_terms
         s["first_term_asymmetric"] = True
     else:
-        s.update(a_tol=DEFAULT_TOL if args.tol is None else args.tol,
-                 a_max_terms=args.a_max_terms or DEFAULT_A_MAX_TERMS,
-                 scale_policy=args.scale_policy)
+        s.update(a_tol=full["a_tol"], a_max_terms=full["a_max_terms"],
+                 scale_policy=full["scale_policy"])
     return s
 
 
@@ -118,6 +98,7 @@ def _command(args, hw_file: str, s: dict) -> str:
     if args.model:
         words += ["--scale-policy", s["scale_policy"]]
         words += ["--samples", str(args.samples)] if args.samples else []
+        words += ["--input", args.input] if args.input else []
     words += ["--no-clip"] if s["a_clip"] is None else []
     words += ["--memory-model", args.memory_model]
     words += ["--out", args.out] if args.out else []
@@ -157,45 +138,31 @@ def _topology_work(args, s: dict):
 
 def _model_work(args, s: dict, bar, hw):
     from fpxint_sim.expand import ExpansionConfig
+    from fpxint_sim.models.source import resolve_model
+    from fpxint_sim.workload.model_report import (
+        MODEL_ASSUMPTIONS,
+        expansion_entry,
+        model_source_entry,
+    )
     from fpxint_sim.workload.model_work import model_work
 
+    source = resolve_model(args.model, args.input, args.samples,
+                           default_samples={"minilm": 64})
     cfg = ExpansionConfig(w_bits=s["w_bits"], a_bits=s["a_bits"], w_terms=s["w_terms"],
                           a_terms=s["a_terms"], a_tol=s["a_tol"], a_max_terms=s["a_max_terms"],
                           truncate=s["truncate"], scale_policy=s["scale_policy"],
-                          a_clip=s["a_clip"])
-    s["label"] = cfg.label()
-    mw = model_work(args.model, cfg, args.samples, on_layer=lambda _name: bar.update(), hw=hw)
-    source = {"kind": "model", "name": args.model, "model": args.model, "samples": mw.samples,
-              "float_layers": [list(f) for f in mw.float_layers]}
-    assumptions = [
-        "activation term counts and GEMM shapes measured on this run (one batch)",
-        "grouped conv: its groups run one after another as separate jobs",
-        "values run through the bit-exact engine on this accelerator: overflow_events are the "
-        "wrap/saturation/int16-pair-saturation events of this computation"]
-    return mw.works, source, mw.quality, assumptions
-
-
-def _versions(model_run: bool) -> dict:
-    import platform
-    from importlib.metadata import PackageNotFoundError, version
-
-    import fpxint_sim
-
-    out = {"fpxint_sim": fpxint_sim.__version__, "python": platform.python_version()}
-    for pkg in ("numpy", "pyyaml", *(("torch",) if model_run else ())):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            out[pkg] = None
-    out["platform"] = platform.platform()
-    return out
+                          a_clip=s["a_clip"], per_token=source.per_token)
+    s.update(expansion_entry(cfg))
+    mw = model_work(source, cfg, on_layer=lambda _name: bar.update(), hw=hw)
+    return mw.works, model_source_entry(source, mw), mw.quality, list(MODEL_ASSUMPTIONS)
 
 
 def build_document(args, bar) -> dict:
     """Load, run, cost and assemble the report document for parsed `args`."""
     from fpxint_sim.hw import default_hw_config_path, load_accelerator
-    from fpxint_sim.report.document import build_report, hw_entry
+    from fpxint_sim.report.document import build_report
     from fpxint_sim.sim.work_sim import simulate_network_work
+    from fpxint_sim.workload.model_report import run_info
 
     hw_file = args.hw or str(default_hw_config_path())
     hw = load_accelerator(hw_file)
@@ -209,12 +176,9 @@ def build_document(args, bar) -> dict:
                                  memory_model=args.memory_model)
     s.setdefault("label", f"W{s['w_bits']}A{s['a_bits']}: {s['w_terms']} x {s['a_terms']} "
                  "terms" + (f", i+j<={s['truncate']}" if s["truncate"] else ""))
-    info = {"command": _command(args, hw_file, s), "source": source,
-            "hw": hw_entry(hw, hw_file), "expansion": s, "memory_model": args.memory_model,
-            "assumptions": [*assumptions, "vector-unit ops as counted in "
-                            "fpxint_sim/sim/epilogue_ops.py",
-                            MEMORY_MODEL_NOTE[args.memory_model]],
-            "versions": _versions(bool(args.model))}
+    info = run_info(_command(args, hw_file, s), source, hw, hw_file, s,
+                    [*assumptions, MEMORY_MODEL_NOTE[args.memory_model]], bool(args.model))
+    info["memory_model"] = args.memory_model
     return build_report(runs, hw, info, quality)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fpxint_sim.report.text_table import format_table
+from fpxint_sim.report.text_table import format_table, model_label
 
 MAX_ROWS = 40  # longer networks: first and last layers, the rest summed in the total
 
@@ -12,6 +12,26 @@ def _row(name, ly: dict) -> list[str]:
             f"{ly['stall_cycles']:,}", f"{100 * ly['utilization']:.1f}",
             f"{(ly['dram_read_bytes'] + ly['dram_write_bytes']) / 1024:,.1f}",
             f"{ly['energy_total_pj'] / 1e3:,.1f}", f"{ly['latency_us']:,.2f}"]
+
+
+def format_quality(q: dict) -> str:
+    """One line of output quality: labelled accuracy, embedding metrics or agreement."""
+    parts = []
+    if "accuracy" in q:
+        parts.append(f"accuracy {q['accuracy']:.4f} (float {q['float_accuracy']:.4f})")
+    if "top1_agreement" in q:
+        parts.append(f"top-1 agreement {q['top1_agreement']:.4f}")
+    if "min_cosine" in q:
+        parts.append(f"mean cosine {q['mean_cosine']:.7f} (min {q['min_cosine']:.7f})")
+    elif "mean_cosine" in q:
+        parts.append(f"mean cosine {q['mean_cosine']:.7f}")
+    if "nn_agreement" in q:
+        parts.append(f"NN agreement {q['nn_agreement']:.4f}")
+    if "max_abs_error" in q:
+        parts.append(f"max abs error {q['max_abs_error']:.3g}")
+    sqnr = q.get("sqnr_db", 0.0)
+    parts.append("SQNR inf (identical)" if sqnr is None else f"SQNR {sqnr:.1f} dB")
+    return ", ".join(parts)
 
 
 def format_run_summary(doc: dict) -> str:
@@ -39,9 +59,10 @@ def format_run_summary(doc: dict) -> str:
         per = doc["totals"]["per_sample"]
         lines.append(f"per sample: {per['latency_us']:,.2f} us, "
                      f"{per['energy_total_pj'] / 1e3:,.1f} nJ")
-        lines.append(f"outputs: accuracy {q['accuracy']:.4f} (float {q['float_accuracy']:.4f}), "
-                     f"top-1 agreement {q['top1_agreement']:.4f} on "
-                     f"{run['source']['samples']} samples")
+        lines.append(f"outputs: {format_quality(q)} on {run['source']['samples']} samples")
+    if run["source"].get("weights"):
+        lines.append("model: " + model_label(run["source"]["description"],
+                                                 run["source"]["weights"]))
     return "\n".join(lines)
 
 

@@ -5,36 +5,40 @@ from __future__ import annotations
 import json
 import sys
 
-from fpxint_sim.cli.expansion_args import add_expansion_args, expansion_config
+from fpxint_sim.cli.expansion_args import add_expansion_args, config_from_args
 from fpxint_sim.cli.progress import layer_progress
-from fpxint_sim.report.text_table import format_table
+from fpxint_sim.report.text_table import format_table, model_label
 
 
 def add_parser(sub):
     p = sub.add_parser(
         "verify", help="check the bit-exact engine against PyTorch integer references",
-        description="Run a bundled model (digits_cnn: the first 64 test images; minilm: 4 "
-        "default sentences) through the engine on an accelerator description. Checks every "
-        "job's accumulators against PyTorch integer references of the configured arithmetic, "
-        "and the outputs against the PyTorch expanded network. Exit 0 when all match, 1 when "
-        "not (first mismatches listed), 2 on bad input. See docs/engine.md.")
+        description="Run a model (digits_cnn: the first 64 test images; minilm: 4 default "
+        "sentences; other models: their example inputs or --input) through the engine on an "
+        "accelerator description. Checks every job's accumulators against PyTorch integer "
+        "references of the configured arithmetic, and the outputs against the PyTorch "
+        "expanded network. Exit 0 when all match, 1 when not (first mismatches listed), when "
+        "no job ran, or when an integer-eligible op of the captured graph stayed float; 2 on "
+        "bad input. See docs/engine.md.")
     add_expansion_args(p)
+    p.add_argument("--allow-float", action="append", default=[], metavar="NAME",
+                   help="accept that the named op (as `lower` lists it) stays float; repeatable")
     p.add_argument("--hw", help="accelerator description (YAML or SCALE-Sim .cfg); default: "
                    "hw_configs/bitfusion_16x16.yaml")
-    p.add_argument("--allow-float", action="append", default=[], metavar="NAME",
-                   help="accept that integer-eligible op NAME (as `lower` lists it) stays "
-                   "float; repeatable. Without it such an op makes verify exit 1")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
     from fpxint_sim.hw import default_hw_config_path, load_accelerator
-    from fpxint_sim.verify import verify_model
+    from fpxint_sim.models.source import resolve_model
+    from fpxint_sim.verify.source_check import VERIFY_SAMPLES, verify_source
 
     hw = load_accelerator(args.hw or default_hw_config_path())
+    source = resolve_model(args.model, args.input, args.samples, VERIFY_SAMPLES)
+    source.reference()  # a model that fails on its inputs: one line naming both
     with layer_progress(args, "verify: layers run"):
-        result = verify_model(args.model, expansion_config(args), hw, args.samples,
-                              frozenset(args.allow_float))
+        result = verify_source(source, config_from_args(args, source.per_token), hw,
+                               allow_float=frozenset(args.allow_float))
     if args.json:
         json.dump(result, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -51,6 +55,7 @@ def format_result(r: dict) -> str:
              "/".join(str(n) for n in sorted(set(L["activation_terms"]))),
              L["overflow"], L["pair_saturated"], L["mismatched_outputs"]] for L in r["layers"]]
     lines = [f"{r['model']}  {r['config']}  on {r['hw']} ({arith})  input: {r['input']}",
+             "model: " + model_label(r["description"], r["weights"]),
              format_table(["layer", "kind", "MACs", "jobs", "n_a", "overflow", "pair sat",
                            "mismatches"], rows),
              f"jobs checked {r['jobs_checked']}, mismatched accumulators "
@@ -58,6 +63,10 @@ def format_result(r: dict) -> str:
              f"pair saturations {r['pair_saturated_events']}",
              f"outputs vs PyTorch expanded network: max |diff| {r['output_max_abs_diff']:.3g}"
              f" ({'bit-identical' if r['outputs_bit_identical'] else 'NOT identical'})"]
+    if r["float_layers"]:
+        names = "; ".join(f"{n} ({t})" for n, t in r["float_layers"][:6])
+        more = len(r["float_layers"]) - 6
+        lines.append(f"left in float: {names}" + (f" and {more} more" if more > 0 else ""))
     for m in r["first_mismatches"]:
         lines.append(f"  mismatch {m['layer']} job {tuple(m['job'])} {m['what']} "
                      f"index {tuple(m['index'])}: engine {m['engine']}, reference "
@@ -70,7 +79,7 @@ def format_result(r: dict) -> str:
         lines.append(f"the engine matches the declared arithmetic; the outputs differ from the "
                      f"exact network because {events} accumulators overflowed or saturated as "
                      "this accelerator does")
-    if r["jobs_checked"] == 0:
+    if r["nothing_ran"]:
         lines.append("nothing checked: no integer job ran (both operands kept float?); "
                      "a verify needs at least one job")
     lines.append(f"{'OK' if r['ok'] else 'FAILED'}  ({r['seconds']:.1f} s, engine "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fpxint_sim import expansion_defaults as D
 from fpxint_sim.errors import InputError
 from fpxint_sim.quant.uniform import MAX_BITS, MIN_BITS
 from fpxint_sim.series.scale_policy import POLICIES
@@ -22,16 +23,16 @@ class ExpansionConfig:
     per_token: one activation scale per token row (transformers) instead of per input sample.
     """
 
-    w_bits: int = 4
-    a_bits: int = 4
-    w_terms: int = 3
+    w_bits: int = D.W_BITS  # the defaults of every command: fpxint_sim/expansion_defaults.py
+    a_bits: int = D.A_BITS
+    w_terms: int = D.W_TERMS
     a_terms: int | None = None
-    a_tol: float = 1e-4
-    a_max_terms: int = 8
+    a_tol: float = D.A_TOL
+    a_max_terms: int = D.A_MAX_TERMS
     truncate: int | None = None
-    scale_policy: str = "free"
+    scale_policy: str = D.SCALE_POLICY
     per_token: bool = False
-    a_clip: str | None = "laplace"
+    a_clip: str | None = D.A_CLIP
 
     def __post_init__(self):
         for name in ("w_bits", "a_bits"):

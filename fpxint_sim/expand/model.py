@@ -31,6 +31,7 @@ class ExpandedModel:
     layers: dict = field(default_factory=dict)  # name -> expanded layer
     float_layers: list = field(default_factory=list)  # (name, type) left in float
     folded_batchnorms: int = 0
+    graph: object = None  # the Captured graph it was expanded from (fpxint_sim/capture), if any
 
     def __call__(self, *args, **kwargs):
         return self.module(*args, **kwargs)

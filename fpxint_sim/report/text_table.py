@@ -26,3 +26,8 @@ def format_convergence_table(result: dict) -> str:
              f"{'per channel' if result['per_channel'] else 'per tensor'}), "
              f"{result['seconds']:.2f} s")
     return title + "\n" + format_table(header, rows)
+
+
+def model_label(description: str, weights: str) -> str:
+    """'description [weights]', the weights named once even when the description has them."""
+    return description if weights in description else f"{description} [{weights}]"

@@ -11,11 +11,9 @@ import numpy as np
 import torch
 
 from fpxint_sim.engine import run_on_accelerator
-from fpxint_sim.expand import expand_model
 from fpxint_sim.verify.job_reference import corrected_reference, raw_reference
 
 MAX_LISTED = 10  # mismatches listed in the result
-VERIFY_SAMPLES = {"digits_cnn": 64, "minilm": 4}  # default batch per model
 
 
 @dataclass
@@ -88,20 +86,3 @@ def verify_expanded(em, hw, forward) -> dict:
             "outputs_bit_identical": outputs_equal, "first_mismatches": checker.mismatches,
             "layers": layers, "engine_seconds": run.seconds,
             "seconds": time.perf_counter() - start}
-
-
-def verify_model(name: str, cfg, hw, samples: int | None = None,
-                 allow_float: frozenset = frozenset()) -> dict:
-    """verify_expanded on a bundled model's captured graph and its sample batch. Not ok when
-    no job ran, or when an integer-eligible op stayed float (unless allowed by name)."""
-    from fpxint_sim.capture import capture_forward, uncovered_integer_ops
-    from fpxint_sim.models.sample_batch import sample_forward
-
-    loaded, forward, what = sample_forward(name, samples, default_samples=VERIFY_SAMPLES)
-    captured = capture_forward(loaded.module, forward)
-    result = verify_expanded(expand_model(captured.module, cfg), hw, forward)
-    left_float = uncovered_integer_ops(captured, set(allow_float))
-    ok = result["ok"] and result["jobs_checked"] > 0 and not left_float
-    return {"model": name, "config": cfg.label(), "input": what, **result, "ok": ok,
-            "integer_ops_left_float": [op.to_dict() for op in left_float]}
-

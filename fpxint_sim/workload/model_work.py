@@ -1,7 +1,8 @@
 """LayerWork from a real run of an expanded model: shapes and term counts of the actual forward.
 
-The model is expanded (no calibration data) and run on its inputs (digits_cnn: the shipped test
-images, all 449 or the first N, as one batch). Forward hooks on every expanded layer record its
+The model is expanded (no calibration data) and run on its inputs (a model source: digits_cnn's
+test images, minilm's sentences, or the inputs a user model comes with or --input gives, as one
+batch). Forward hooks on every expanded layer record its
 GEMM shape and the activation terms the run-time expansion actually used, so the jobs costed are
 those of the computation that produced the outputs:
 
@@ -9,8 +10,8 @@ those of the computation that produced the outputs:
     Conv2d  M = N x Ho x Wo, K = C/g x kh x kw, N = out_channels / g, run as g separate jobs
 
 The ifmap DRAM traffic of a conv is its distinct input elements, N x C/g x H x W per group
-(padding zeros are made on chip). Overflow events stay None until the bit-exact engine is
-wired in (see fpxint_sim/sim/layer_work.py).
+(padding zeros are made on chip). Overflow events are the bit-exact engine's when the run is
+given an accelerator, None without one (see fpxint_sim/sim/layer_work.py).
 """
 
 from __future__ import annotations
@@ -22,16 +23,17 @@ from dataclasses import dataclass, field
 import torch
 
 from fpxint_sim.errors import InputError
-from fpxint_sim.expand import ExpandedModel, ExpansionConfig, expand_model
+from fpxint_sim.expand import ExpandedModel, ExpansionConfig
 from fpxint_sim.expand.expanded_act_matmul import ExpandedActMatmul
 from fpxint_sim.expand.expanded_layers import ExpandedConv2d
 from fpxint_sim.ir.lower import gemm_view
-from fpxint_sim.models.sample_batch import checked_samples
-from fpxint_sim.sim.epilogue_ops import epilogue_ops_per_pair
+from fpxint_sim.sim.epilogue_ops import (
+    CLIP_OPS_PER_ELEMENT,
+    EXPANSION_OPS_PER_ELEMENT_PER_TERM,
+    epilogue_ops_per_pair,
+)
 from fpxint_sim.sim.layer_shape import GemmShape
 from fpxint_sim.sim.layer_work import LayerWork
-
-RUNNABLE_MODELS = ("digits_cnn",)
 
 
 @dataclass
@@ -43,6 +45,7 @@ class ModelWork:
     quality: dict = field(default_factory=dict)
     float_layers: list = field(default_factory=list)
     expanded: ExpandedModel | None = None
+    outputs: torch.Tensor | None = None  # of the expanded model (the engine's, with hw)
 
 
 def _gemm_of(layer, x: torch.Tensor, y: torch.Tensor) -> tuple[GemmShape, int, str]:
@@ -58,9 +61,12 @@ def _gemm_of(layer, x: torch.Tensor, y: torch.Tensor) -> tuple[GemmShape, int, s
     return GemmShape(view.m, view.k, view.n), 1, "linear"
 
 
-def _layer_work(name: str, layer, cfg: ExpansionConfig, x, y) -> LayerWork:
+def _layer_work(name: str, layer, cfg: ExpansionConfig, x, y, b=None) -> LayerWork:
+    """The LayerWork of one call; `b` is the held operand of an activation x activation
+    product (expanded at run time like `x`, its terms in the role of weight terms)."""
     gemm, groups, kind = _gemm_of(layer, x, y)
-    n_w = len(layer.weight_series)
+    act = isinstance(layer, ExpandedActMatmul)
+    n_w = layer.b_term_counts[-1] if act else len(layer.weight_series)
     n_a = layer.a_term_counts[-1]
     pairs = tuple((i, j) for i in range(1, n_w + 1) for j in range(1, n_a + 1)
                   if cfg.keeps_pair(i, j))
@@ -70,42 +76,53 @@ def _layer_work(name: str, layer, cfg: ExpansionConfig, x, y) -> LayerWork:
     one_signed = bool(x.min() >= 0)
     ops = epilogue_ops_per_pair(pairs, gemm.m * gemm.n, gemm.ifmap_unique_elems,
                                 (1,) if one_signed else (), cfg.a_clip is not None,
-                                layer.bias_f64 is not None and layer.use_bias)
+                                not act and layer.bias_f64 is not None and layer.use_bias)
+    if act and b is not None:
+        held_ops(ops, pairs, gemm, cfg, bool(b.min() >= 0))
     return LayerWork(name=name, gemm=gemm, pairs=pairs, w_bits=cfg.w_bits, a_bits=cfg.a_bits,
                      epilogue_ops=ops, overflow_events=None, groups=groups, w_terms=n_w,
                      a_terms=n_a, kind=kind)
 
 
-def _digits_inputs(samples: int | None):
-    from fpxint_sim.models import load_digits_test
+def held_ops(ops: dict, pairs, gemm: GemmShape, cfg: ExpansionConfig, one_signed: bool) -> None:
+    """Vector-unit ops of the held operand of an act x act job, added in place (per batch
+    matrix): its run-time expansion (and clip of its first term) charged to the first job of
+    each of its terms, and its zero-point correction (first term, one-signed data) to every
+    job of that term: the same rules as for the moving operand (sim/epilogue_ops.py)."""
+    b_elems = gemm.k * gemm.n
+    first_of_b: dict[int, tuple[int, int]] = {}
+    for i, j in sorted(pairs):
+        first_of_b.setdefault(i, (i, j))
+    for i, p in first_of_b.items():
+        ops[p]["activation_expansion"] += EXPANSION_OPS_PER_ELEMENT_PER_TERM * b_elems
+        if i == 1 and cfg.a_clip is not None:
+            ops[p]["activation_clip"] += CLIP_OPS_PER_ELEMENT * b_elems
+    if one_signed:
+        for i, j in pairs:
+            if i == 1:
+                ops[(i, j)]["zero_point_correction"] += gemm.m * gemm.n
 
-    x, y = load_digits_test()
-    if samples is not None:
-        n = checked_samples("digits_cnn", samples, len(y))
-        x, y = x[:n], y[:n]
-    return x, y
 
-
-def model_work(name: str, cfg: ExpansionConfig, samples: int | None = None,
+def model_work(source, cfg: ExpansionConfig, samples: int | None = None,
                on_layer: Callable[[str], None] | None = None, hw=None) -> ModelWork:
-    """Expand model `name`, run it on its inputs, and return each layer call's LayerWork.
+    """Expand a model, run it on its inputs, and return each layer call's LayerWork.
 
-    With `hw`, the values run through the bit-exact engine on that accelerator (fpxint_sim/
-    engine), and each layer's overflow events (wrap, saturation, int16 pair saturation actually
-    hit) are those of this computation; without it, through the PyTorch expanded network.
+    `source` is a ModelSource (fpxint_sim/models/source.py) or a model spec resolved with
+    `samples`. With `hw`, the values run through the bit-exact engine on that accelerator
+    (fpxint_sim/engine), and each layer's overflow events (wrap, saturation, int16 pair
+    saturation actually hit) are those of this computation; without it, through the PyTorch
+    expanded network. Quality: fpxint_sim/workload/output_quality.py.
     """
-    from fpxint_sim.models.registry import MODEL_NAMES, load_model
+    from fpxint_sim.models.prepare import expand_source
+    from fpxint_sim.models.source import resolve_model
+    from fpxint_sim.workload.output_quality import output_quality
 
-    if name not in RUNNABLE_MODELS:
-        if name in MODEL_NAMES:
-            raise InputError(f"run --model {name}: not supported yet (runnable: "
-                             f"{', '.join(RUNNABLE_MODELS)}); use --topology for other networks")
-        raise InputError(f"unknown model {name!r}: choose one of {', '.join(RUNNABLE_MODELS)}")
+    if isinstance(source, str):
+        source = resolve_model(source, samples=samples)
     if cfg.float_weights or cfg.float_activations:
         raise InputError("run needs integer weights and activations: --w-bits/--a-bits 2..8")
-    model = load_model(name).module
-    x, labels = _digits_inputs(samples)
-    em = expand_model(model, cfg)
+    ref = source.reference()
+    em = expand_source(source, cfg)
     works: list[LayerWork] = []
     calls: dict[str, int] = {}
 
@@ -113,7 +130,8 @@ def model_work(name: str, cfg: ExpansionConfig, samples: int | None = None,
         def hook(layer, inputs, output):
             calls[layer_name] = calls.get(layer_name, 0) + 1
             label = layer_name if calls[layer_name] == 1 else f"{layer_name}#{calls[layer_name]}"
-            works.append(_layer_work(label, layer, cfg, inputs[0], output))
+            works.append(_layer_work(label, layer, cfg, inputs[0], output,
+                                     inputs[1] if len(inputs) > 1 else None))
             if on_layer is not None:
                 on_layer(label)
         return hook
@@ -122,22 +140,16 @@ def model_work(name: str, cfg: ExpansionConfig, samples: int | None = None,
     try:
         with torch.no_grad():
             if hw is None:
-                out = em(x)
+                out = source.forward(em.module)
             else:
                 from fpxint_sim.engine.run import run_on_accelerator
 
-                engine_run = run_on_accelerator(em, hw, lambda m: m(x))
+                engine_run = run_on_accelerator(em, hw, source.forward)
                 out = engine_run.output
-            ref = model(x)
     finally:
         for h in handles:
             h.remove()
-    quality = {
-        "accuracy": float((out.argmax(1) == labels).double().mean()),
-        "float_accuracy": float((ref.argmax(1) == labels).double().mean()),
-        "top1_agreement": float((out.argmax(1) == ref.argmax(1)).double().mean()),
-        "max_abs_logit_error": float((out.double() - ref.double()).abs().max()),
-    }
+    quality = output_quality(source, ref, out)
     if hw is not None:
         # Engine counters are per layer; a layer called more than once per forward (name#k)
         # cannot split them per call, so its calls get None rather than a made-up share.
@@ -145,4 +157,4 @@ def model_work(name: str, cfg: ExpansionConfig, samples: int | None = None,
         once = {n for n, k in calls.items() if k == 1}
         works = [dataclasses.replace(w, overflow_events=events[w.name] if w.name in once
                                      else None) for w in works]
-    return ModelWork(works, len(labels), quality, list(em.float_layers), em)
+    return ModelWork(works, source.samples, quality, list(em.float_layers), em, out)

@@ -2,15 +2,15 @@
 
 import json
 
+from fpxint_sim.cli.main import main as run_cli
+
+MODELS = """
 import torch
 from torch import nn
 
-import fpxint_sim.models.sample_batch as sample_batch
-from fpxint_sim.cli.main import main as run_cli
-
 
 class LeftConstant(nn.Module):
-    """W @ x with a constant left operand: no rule makes it an integer job."""
+    \"\"\"W @ x with a constant left operand: no rule makes it an integer job.\"\"\"
 
     def __init__(self):
         super().__init__()
@@ -21,34 +21,36 @@ class LeftConstant(nn.Module):
         return self.fc(torch.relu(self.m @ x))
 
 
-def _serve(monkeypatch, module, x):
-    class Loaded:
-        pass
-
-    loaded = Loaded()
-    loaded.module = module
-
-    def fake(name, samples=None, default_samples=None):
-        return loaded, (lambda m: m(x)), "test input"
-
-    monkeypatch.setattr(sample_batch, "sample_forward", fake)
-
-
-def test_verify_exits_1_naming_a_float_gemm_and_0_when_it_is_allowed(monkeypatch, capsys):
+def left_constant():
     torch.manual_seed(0)
-    _serve(monkeypatch, LeftConstant().eval(), torch.randn(4, 5))
-    assert run_cli(["verify", "--model", "digits_cnn"]) == 1
+    return LeftConstant().eval(), (torch.randn(4, 5),)
+
+
+def relu_only():
+    return nn.Sequential(nn.ReLU()), (torch.randn(2, 3),)
+"""
+
+
+def _models(tmp_path) -> str:
+    path = tmp_path / "models.py"
+    path.write_text(MODELS)
+    return str(path)
+
+
+def test_verify_exits_1_naming_a_float_gemm_and_0_when_it_is_allowed(tmp_path, capsys):
+    spec = _models(tmp_path) + ":left_constant"
+    assert run_cli(["verify", "--model", spec]) == 1
     out = capsys.readouterr().out
     assert "matmul (matmul) stayed float" in out and "--allow-float matmul" in out
-    assert run_cli(["verify", "--model", "digits_cnn", "--allow-float", "matmul", "--json"]) == 0
+    assert run_cli(["verify", "--model", spec, "--allow-float", "matmul", "--json"]) == 0
     r = json.loads(capsys.readouterr().out)
     assert r["ok"] and r["integer_ops_left_float"] == [] and r["jobs_checked"] > 0
 
 
-def test_verify_exits_1_when_no_integer_job_ran(monkeypatch, capsys):
-    _serve(monkeypatch, nn.Sequential(nn.ReLU()), torch.randn(2, 3))
-    assert run_cli(["verify", "--model", "digits_cnn"]) == 1
-    assert "no integer job ran" in capsys.readouterr().out
+def test_verify_of_a_model_without_any_integer_op_is_bad_input(tmp_path, capsys):
+    assert run_cli(["verify", "--model", _models(tmp_path) + ":relu_only"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "no linear, convolution or matmul op" in err
 
 
 def test_lower_lists_every_op_of_digits_with_its_kind(capsys):
