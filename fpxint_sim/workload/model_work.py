@@ -29,6 +29,7 @@ from fpxint_sim.ir.lower import gemm_view
 from fpxint_sim.sim.epilogue_ops import epilogue_ops_per_pair
 from fpxint_sim.sim.layer_shape import GemmShape
 from fpxint_sim.sim.layer_work import LayerWork
+from fpxint_sim.workload.run_terms import run_term_types
 
 RUNNABLE_MODELS = ("digits_cnn",)
 
@@ -57,7 +58,8 @@ def _gemm_of(layer, x: torch.Tensor, y: torch.Tensor) -> tuple[GemmShape, int, s
     return GemmShape(view.m, view.k, view.n), 1, "linear"
 
 
-def _layer_work(name: str, layer, cfg: ExpansionConfig, x, y) -> LayerWork:
+def _layer_work(name: str, layer, cfg: ExpansionConfig, inputs, y) -> LayerWork:
+    x = inputs[0]
     gemm, groups, kind = _gemm_of(layer, x, y)
     n_w = len(layer.weight_series)
     n_a = layer.a_term_counts[-1]
@@ -66,13 +68,12 @@ def _layer_work(name: str, layer, cfg: ExpansionConfig, x, y) -> LayerWork:
     if len(pairs) != layer.jobs_per_forward[-1]:
         raise RuntimeError(f"{name}: {len(pairs)} pairs counted but the layer ran "
                            f"{layer.jobs_per_forward[-1]} jobs")
-    one_signed = bool(x.min() >= 0)
     ops = epilogue_ops_per_pair(pairs, gemm.m * gemm.n, gemm.ifmap_unique_elems,
-                                (1,) if one_signed else (), cfg.a_clip is not None,
+                                cfg.a_clip is not None,
                                 layer.bias_f64 is not None and layer.use_bias)
     return LayerWork(name=name, gemm=gemm, pairs=pairs, w_bits=cfg.w_bits, a_bits=cfg.a_bits,
                      epilogue_ops=ops, overflow_events=None, groups=groups, w_terms=n_w,
-                     a_terms=n_a, kind=kind)
+                     a_terms=n_a, kind=kind, **run_term_types(layer, cfg, inputs))
 
 
 def _digits_inputs(samples: int | None):
@@ -113,7 +114,7 @@ def model_work(name: str, cfg: ExpansionConfig, samples: int | None = None,
         def hook(layer, inputs, output):
             calls[layer_name] = calls.get(layer_name, 0) + 1
             label = layer_name if calls[layer_name] == 1 else f"{layer_name}#{calls[layer_name]}"
-            works.append(_layer_work(label, layer, cfg, inputs[0], output))
+            works.append(_layer_work(label, layer, cfg, inputs, output))
             if on_layer is not None:
                 on_layer(label)
         return hook
