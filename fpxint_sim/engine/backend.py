@@ -44,6 +44,8 @@ class JobRecord:
     result: JobAccumulators
     acc_bits: int
     overflow_mode: str
+    pair_saturate_int16: bool = False  # fbgemm pair model, and the saturate fold size below
+    k_tile: int | None = None
     w_zero: np.ndarray | None = None  # act x act jobs: zero point per column of the held term
     weight_operand: OperandChoice | None = None  # the PE operand types the job ran in
     activation_operand: OperandChoice | None = None
@@ -120,8 +122,10 @@ class EngineBackend:
         jc.corrected(res.acc.size, bool(np.any(b_zero)), bool(np.any(a_zero)))
         if self.observer is not None:
             self.observer(JobRecord(layer.layer_name, counters.kind, i, j, a_raw, a_zero,
-                                    b_raw_t, None, res, spec.acc_bits, spec.overflow, b_zero,
-                                    b_op, a_op))
+                                    b_raw_t, None, res, spec.acc_bits, spec.overflow,
+                                    pair_saturate_int16=spec.pair_saturate_int16,
+                                    k_tile=spec.k_tile, w_zero=b_zero,
+                                    weight_operand=b_op, activation_operand=a_op))
 
     def _count(self, counters, i, j, w_op, a_op, res, k):
         """The job's counters with this execution added (MACs, outputs, overflow events)."""
@@ -146,8 +150,9 @@ class EngineBackend:
         jc.corrected(res.acc.size, False, bool(np.any(z)))  # weights are symmetric
         if self.observer is not None:
             self.observer(JobRecord(layer.layer_name, counters.kind, i, j, x_raw, z, w.q,
-                                    conv_args, res, spec.acc_bits, spec.overflow, None,
-                                    w_op, a_op))
+                                    conv_args, res, spec.acc_bits, spec.overflow,
+                                    spec.pair_saturate_int16, spec.k_tile,
+                                    weight_operand=w_op, activation_operand=a_op))
         return res.acc.astype(np.float64)
 
     def _linear(self, layer, x, acts, counters):
