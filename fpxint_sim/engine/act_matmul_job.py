@@ -3,8 +3,9 @@
 Operand rule: the a term (rows of a) is the moving operand and takes an activation type of the
 accelerator; the b term (columns of b) is held in the array like a weight and takes a weight
 type, fed offset (q + 2^(b-1) with zero point 2^(b-1)) when it is signed and no signed weight
-type holds it (choose_operand). Per batch matrix the array computes raw = A_raw @ B_raw under
-the accumulator arithmetic, and the epilogue applies both zero points exactly:
+type holds it (held_operand, the one rule of fpxint_sim/hw/operands.py). Per batch matrix
+the array computes raw = A_raw @ B_raw under the accumulator arithmetic, and the epilogue
+applies both zero points exactly:
 
     acc[m, n] = raw[m, n] - za[m] colsum_B[n] - zb[n] rowsum_A[m] + K za[m] zb[n]
 
@@ -18,26 +19,9 @@ import numpy as np
 
 from fpxint_sim.engine.arithmetic import accumulator_spec
 from fpxint_sim.engine.jobs import JobAccumulators, zero_point_corrected
-from fpxint_sim.engine.operands import (
-    OperandChoice,
-    activation_operand,
-    choose_operand,
-    raw_activation,
-)
-from fpxint_sim.errors import InputError
-from fpxint_sim.hw.schema import Accelerator
+from fpxint_sim.engine.operands import raw_activation, term_type
+from fpxint_sim.hw.operands import activation_operand, held_operand
 from fpxint_sim.kernels import AccumulatorEvents, gemm_spec
-
-
-def stationary_operand(hw: Accelerator, layer: str, bits: int, signed: bool) -> OperandChoice:
-    """Operand type of a b term of an activation product: a weight type, offset allowed."""
-    choice = choose_operand(bits, signed, hw.arithmetic.weight_types, allow_offset=True)
-    if choice is None:
-        kind = "int" if signed else "uint"
-        raise InputError(f"{hw.source_path or hw.name}: layer {layer}: the held operand's terms "
-                         f"are {kind}{bits}, which no weight type of this accelerator holds "
-                         f"(weight_types: {', '.join(hw.arithmetic.weight_types)})")
-    return choice
 
 
 def raw_rows(terms, choose, rows_per_matrix: int, batch: int, k: int):
@@ -77,8 +61,8 @@ def run_act_matmul_jobs(backend, layer, a_terms, b_terms, shape, counters):
     nb, m, k, n = shape
     hw = backend.hw
     a_ops = raw_rows(a_terms, lambda b, s: activation_operand(hw, layer.layer_name, b, s), m, nb, k)
-    b_ops = raw_rows(b_terms, lambda b, s: stationary_operand(hw, layer.layer_name, b, s),
-                     n, nb, k)
+    b_ops = raw_rows(b_terms, lambda b, s: held_operand(hw, layer.layer_name, b, s), n, nb, k)
+    counters.record_terms([term_type(t) for t in b_terms], [term_type(t) for t in a_terms])
     y = np.zeros((nb, m, n))
     jobs = 0
     for i, (b_raw, b_zero, b_scale, b_op) in enumerate(b_ops, 1):
@@ -88,7 +72,7 @@ def run_act_matmul_jobs(backend, layer, a_terms, b_terms, shape, counters):
         inner = np.zeros_like(y)
         for j in kept:
             a_raw, a_zero, a_scale, a_op = a_ops[j - 1]
-            spec = accumulator_spec(hw, b_op.bits, a_op.bits)
+            spec = accumulator_spec(hw, b_op.operand_type, a_op.operand_type)
             res = act_matmul_job(a_raw, a_zero, b_raw, b_zero, spec)
             backend.record_job(layer, counters, i, j, b_op, a_op, res, spec, k, a_raw, a_zero,
                                b_raw, b_zero)

@@ -14,18 +14,18 @@ from fpxint_sim.hw.schema import Accelerator
 from fpxint_sim.kernels import AccumulatorSpec
 
 
-def k_tile_for(hw: Accelerator, weight_bits: int, activation_bits: int) -> int | None:
-    """K fold size of the array for this operand pair (None: one fold of all K)."""
+def k_tile_for(hw: Accelerator, weight_type: str, activation_type: str) -> int | None:
+    """K fold size of the array for this pair of PE operand types (None: one fold of all K)."""
     if hw.array.dataflow == "os":
         return None
-    tile = hw.array.array_rows * hw.arithmetic.macs_per_cycle(weight_bits, activation_bits)
+    tile = hw.array.array_rows * hw.arithmetic.macs_per_cycle(weight_type, activation_type)
     if hw.arithmetic.pair_saturate_int16 and tile % 2:
         tile += 1
     return tile
 
 
-def accumulator_spec(hw: Accelerator, weight_bits: int, activation_bits: int) -> AccumulatorSpec:
-    """The kernels' AccumulatorSpec for jobs with these operand widths (PE operand types)."""
+def accumulator_spec(hw: Accelerator, weight_type: str, activation_type: str) -> AccumulatorSpec:
+    """The kernels' AccumulatorSpec for jobs with these PE operand types (hw/operands.py)."""
     a = hw.arithmetic
     return AccumulatorSpec(a.accumulator_bits, a.accumulator_overflow, a.pair_saturate_int16,
-                           k_tile_for(hw, weight_bits, activation_bits))
+                           k_tile_for(hw, weight_type, activation_type))

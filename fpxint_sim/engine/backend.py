@@ -18,10 +18,11 @@ from fpxint_sim.engine.act_matmul_job import run_act_matmul_jobs
 from fpxint_sim.engine.arithmetic import accumulator_spec
 from fpxint_sim.engine.counters import LayerCounters
 from fpxint_sim.engine.jobs import JobAccumulators, conv_job, linear_job, prepare_weight
-from fpxint_sim.engine.operands import activation_operand, raw_activation, weight_operand
+from fpxint_sim.engine.operands import raw_activation, term_type
 from fpxint_sim.expand.activation import expand_rows
 from fpxint_sim.expand.expanded_act_matmul import act_matmul_rows, operand_names
 from fpxint_sim.expand.expanded_layers import ExpandedConv2d
+from fpxint_sim.hw.operands import OperandChoice, TermType, activation_operand, weight_operand
 from fpxint_sim.hw.schema import Accelerator
 from fpxint_sim.ir.layer_rows import input_rows
 from fpxint_sim.ir.lower import weight_terms
@@ -46,6 +47,8 @@ class JobRecord:
     pair_saturate_int16: bool = False  # fbgemm pair model, and the saturate fold size below
     k_tile: int | None = None
     w_zero: np.ndarray | None = None  # act x act jobs: zero point per column of the held term
+    weight_operand: OperandChoice | None = None  # the PE operand types the job ran in
+    activation_operand: OperandChoice | None = None
 
     @property
     def has_zero_points(self) -> bool:
@@ -61,17 +64,19 @@ class EngineBackend:
         self.counters: dict[str, LayerCounters] = {}
         self._weights: dict[str, tuple] = {}
 
-    def weights(self, layer) -> list:
-        """[(PreparedWeight, scale (O,), OperandChoice)] per weight term, cached per series."""
+    def weights(self, layer) -> tuple[list, list]:
+        """([(PreparedWeight, scale (O,), OperandChoice)], [TermType]) per weight term, cached
+        per series."""
         cached = self._weights.get(layer.layer_name)
         if cached is not None and cached[0] is layer.weight_series:
-            return cached[1]
+            return cached[1], cached[2]
         groups = getattr(layer, "groups", 1)
+        terms = weight_terms(layer)
         out = [(prepare_weight(t.q, groups), t.scale,
-                weight_operand(self.hw, layer.layer_name, t.bits, t.signed))
-               for t in weight_terms(layer)]
-        self._weights[layer.layer_name] = (layer.weight_series, out)
-        return out
+                weight_operand(self.hw, layer.layer_name, t.bits, t.signed)) for t in terms]
+        types = [TermType(t.bits, t.signed) for t in terms]  # weight_terms refuses zero points
+        self._weights[layer.layer_name] = (layer.weight_series, out, types)
+        return out, types
 
     def run(self, layer, x: torch.Tensor) -> torch.Tensor:
         name = layer.layer_name
@@ -81,6 +86,7 @@ class EngineBackend:
         a_ops = [activation_operand(self.hw, name, t.bits, t.signed) for t in terms]
         counters = self.counters.setdefault(name, LayerCounters(name, "conv" if conv else "gemm"))
         counters.activation_terms.append(len(terms))
+        counters.record_terms(self.weights(layer)[1], [term_type(t) for t in terms])
         acts = []
         for t, choice in zip(terms, a_ops):
             r = t.q.shape[0]
@@ -112,42 +118,48 @@ class EngineBackend:
     def record_job(self, layer, counters, i, j, b_op, a_op, res, spec, k, a_raw, a_zero,
                    b_raw_t, b_zero) -> None:
         """Count an act x act job and hand it to the observer (operands batched: (B, rows, K))."""
-        jc = counters.job(i, j, b_op.operand_type, a_op.operand_type)
-        jc.macs += res.acc.size * k
-        jc.outputs += res.acc.size
-        jc.overflow += res.events.overflow
-        jc.pair_saturated += res.events.pair_saturated
+        jc = self._count(counters, i, j, b_op, a_op, res, k)
+        jc.corrected(res.acc.size, bool(np.any(b_zero)), bool(np.any(a_zero)))
         if self.observer is not None:
             self.observer(JobRecord(layer.layer_name, counters.kind, i, j, a_raw, a_zero,
                                     b_raw_t, None, res, spec.acc_bits, spec.overflow,
                                     pair_saturate_int16=spec.pair_saturate_int16,
-                                    k_tile=spec.k_tile, w_zero=b_zero))
+                                    k_tile=spec.k_tile, w_zero=b_zero,
+                                    weight_operand=b_op, activation_operand=a_op))
+
+    def _count(self, counters, i, j, w_op, a_op, res, k):
+        """The job's counters with this execution added (MACs, outputs, overflow events)."""
+        precision = self.hw.arithmetic.pair_precision(w_op.operand_type, a_op.operand_type)
+        jc = counters.job(i, j, w_op, a_op, precision)
+        jc.macs += res.acc.size * k
+        jc.outputs += res.acc.size
+        jc.overflow += res.events.overflow
+        jc.pair_saturated += res.events.pair_saturated
+        return jc
 
     def _job(self, layer, counters, i, j, w, w_op, act, x_raw, conv_args) -> np.ndarray:
         _, z, _, a_op = act
-        spec = accumulator_spec(self.hw, w_op.bits, a_op.bits)
+        spec = accumulator_spec(self.hw, w_op.operand_type, a_op.operand_type)
         if conv_args is None:
             res = linear_job(x_raw, z, w, spec)
             k = x_raw.shape[1]
         else:
             res = conv_job(x_raw, z, w, spec=spec, **conv_args)
             k = int(np.prod(w.q.shape[1:]))
-        jc = counters.job(i, j, w_op.operand_type, a_op.operand_type)
-        jc.macs += res.acc.size * k
-        jc.outputs += res.acc.size
-        jc.overflow += res.events.overflow
-        jc.pair_saturated += res.events.pair_saturated
+        jc = self._count(counters, i, j, w_op, a_op, res, k)
+        jc.corrected(res.acc.size, False, bool(np.any(z)))  # weights are symmetric
         if self.observer is not None:
             self.observer(JobRecord(layer.layer_name, counters.kind, i, j, x_raw, z, w.q,
                                     conv_args, res, spec.acc_bits, spec.overflow,
-                                    spec.pair_saturate_int16, spec.k_tile))
+                                    spec.pair_saturate_int16, spec.k_tile,
+                                    weight_operand=w_op, activation_operand=a_op))
         return res.acc.astype(np.float64)
 
     def _linear(self, layer, x, acts, counters):
         lead, k_in = x.shape[:-1], layer.in_features
         y = np.zeros((int(np.prod(lead)), layer.out_features))
         jobs = 0
-        for i, (w, ws, w_op) in enumerate(self.weights(layer), 1):
+        for i, (w, ws, w_op) in enumerate(self.weights(layer)[0], 1):
             kept = [j for j in range(1, len(acts) + 1) if layer.cfg.keeps_pair(i, j)]
             if not kept:
                 continue
@@ -168,7 +180,7 @@ class EngineBackend:
         conv_args = {"stride": tuple(layer.stride), "padding": tuple(layer.padding),
                      "dilation": tuple(layer.dilation), "groups": layer.groups}
         y, jobs = None, 0
-        for i, (w, ws, w_op) in enumerate(self.weights(layer), 1):
+        for i, (w, ws, w_op) in enumerate(self.weights(layer)[0], 1):
             kept = [j for j in range(1, len(acts) + 1) if layer.cfg.keeps_pair(i, j)]
             if not kept:
                 continue

@@ -10,7 +10,7 @@ import torch
 
 from fpxint_sim.engine.backend import EngineBackend
 from fpxint_sim.engine.counters import LayerCounters
-from fpxint_sim.engine.operands import weight_operand
+from fpxint_sim.hw.operands import weight_operand
 from fpxint_sim.hw.schema import Accelerator
 from fpxint_sim.ir.lower import check_integer_config, weight_terms
 

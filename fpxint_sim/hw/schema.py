@@ -51,7 +51,7 @@ class ArithmeticSpec:
     """
 
     weight_types: tuple[str, ...] = ("int8",)
-    activation_types: tuple[str, ...] = ("int8",)
+    activation_types: tuple[str, ...] = ("int8", "uint8")  # signed and post-ReLU data
     macs_per_pe_per_cycle: dict[str, int] = field(default_factory=lambda: {"int8": 1})
     mac_energy_pj: dict[str, float] = field(default_factory=lambda: {"int8": 0.3})
     accumulator_bits: int = 32
@@ -62,29 +62,18 @@ class ArithmeticSpec:
         """Operand widths the PEs accept (weights or activations), ascending."""
         return tuple(sorted({bits_of(t) for t in (*self.weight_types, *self.activation_types)}))
 
-    def operand_width(self, role: str, bits: int) -> int | None:
-        """Width of the PE operand a b-bit term runs in: the narrowest listed type of `role`
-        ('weight' or 'activation') at least b bits wide (INT4 terms run in INT8 PEs when no
-        INT4 type is listed), or None. The bit-exact engine feeds operands by the same rule
-        (fpxint_sim/engine/operands.py), so what `run` costs is what `verify` executes."""
-        types = self.weight_types if role == "weight" else self.activation_types
-        widths = sorted(bits_of(t) for t in types if bits_of(t) >= bits)
-        return widths[0] if widths else None
+    def pair_precision(self, weight_type: str, activation_type: str) -> str:
+        """Table key for a pair of PE operand types (chosen by the one operand rule,
+        fpxint_sim/hw/operands.py): a mixed pair runs as the wider operand."""
+        return precision_of(max(bits_of(weight_type), bits_of(activation_type)))
 
-    def pair_precision(self, weight_bits: int, activation_bits: int) -> str:
-        """Table key for a weight x activation pair: the PE operand widths the terms run in,
-        and a mixed pair runs as the wider operand."""
-        w = self.operand_width("weight", weight_bits) or weight_bits
-        a = self.operand_width("activation", activation_bits) or activation_bits
-        return precision_of(max(w, a))
+    def macs_per_cycle(self, weight_type: str, activation_type: str) -> int:
+        """MACs one PE completes per cycle for this pair of PE operand types (Bit Fusion style)."""
+        return self.macs_per_pe_per_cycle[self.pair_precision(weight_type, activation_type)]
 
-    def macs_per_cycle(self, weight_bits: int, activation_bits: int) -> int:
-        """MACs one PE completes per cycle for this operand pair (Bit Fusion style)."""
-        return self.macs_per_pe_per_cycle[self.pair_precision(weight_bits, activation_bits)]
-
-    def mac_energy(self, weight_bits: int, activation_bits: int) -> float:
-        """Energy of one MAC (multiply + accumulate) for this operand pair, in pJ."""
-        return self.mac_energy_pj[self.pair_precision(weight_bits, activation_bits)]
+    def mac_energy(self, weight_type: str, activation_type: str) -> float:
+        """Energy of one MAC (multiply + accumulate) for this pair of PE operand types, in pJ."""
+        return self.mac_energy_pj[self.pair_precision(weight_type, activation_type)]
 
 
 @dataclass(frozen=True)

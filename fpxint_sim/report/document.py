@@ -15,7 +15,10 @@ Layout (units in key names; cycles are at hw.clock_mhz; latency_us = cycles / cl
                 utilization, the split of the cycles and what bounds the run
     schedule    chosen orders vs the naive order: DRAM bytes, cycles, energy, latency
     layers      per layer: GEMM, terms, pairs, chosen order, counters, epilogue ops, each order's
-                summary, and `per_job`: every (i, j) job counted on its own
+                summary, and `per_job`: every (i, j) job counted on its own, with the PE
+                operand types it was charged as (weight_operand, activation_operand, their
+                offsets, precision = the macs_per_pe_per_cycle / mac_energy_pj key, the rate)
+                and whether it was charged a zero-point correction (and how many ops)
     terms       per (i, j): the cost of that job summed over layers (cost per expansion term)
     area        total_mm2 and breakdown_mm2 {component: mm^2} at the description's node
     technology  node_nm, dram_type, figures [{key, value, unit, source}]: every energy, area
@@ -69,7 +72,7 @@ def order_summary(result: JobResult, clock_mhz: float) -> dict:
             "energy_total_pj": result.energy_total_pj, "latency_us": result.cycles / clock_mhz}
 
 
-def _layer_entry(run: LayerRun, clock_mhz: float) -> dict:
+def _layer_entry(run: LayerRun, clock_mhz: float, arith) -> dict:
     w = run.work
     return {
         "name": w.name, "kind": w.kind,
@@ -78,13 +81,27 @@ def _layer_entry(run: LayerRun, clock_mhz: float) -> dict:
         "groups": w.groups, "w_bits": w.w_bits, "a_bits": w.a_bits,
         "w_terms": w.w_terms, "a_terms": w.a_terms, "pairs": [list(p) for p in w.pairs],
         "order": run.schedule.best_order, "overflow_events": w.overflow_events,
-        "epilogue_ops": w.epilogue_totals(),
+        "epilogue_ops": run.epilogue_totals(),
         **counters(run.chosen, clock_mhz),
         "schedule": {o: order_summary(run.schedule.orders[o], clock_mhz) for o in ORDERS
                      if o in run.schedule.orders},
-        "per_job": [{"i": i, "j": j, **counters(r, clock_mhz)}
-                    for (i, j), r in run.jobs.items()],
+        "per_job": [{"i": i, "j": j, **_operand_fields(run, (i, j), arith),
+                     **counters(r, clock_mhz)} for (i, j), r in run.jobs.items()],
     }
+
+
+def _operand_fields(run: LayerRun, pair: tuple[int, int], arith) -> dict:
+    """How job `pair` was charged: its PE operands, MAC rate and zero-point corrections."""
+    op = run.operands[pair]
+    w, a = op.weight.operand_type, op.activation.operand_type
+    zp_ops = run.epilogue_ops[pair]["zero_point_correction"] * run.work.groups
+    return {"weight_operand": w, "weight_offset": op.weight.offset,
+            "activation_operand": a, "activation_offset": op.activation.offset,
+            "precision": arith.pair_precision(w, a),
+            "macs_per_pe_per_cycle": arith.macs_per_cycle(w, a),
+            "weight_zero_point": op.weight_zero_point,
+            "activation_zero_point": op.activation_zero_point,
+            "zero_point_correction": zp_ops > 0, "zero_point_correction_ops": zp_ops}
 
 
 def _sum_dicts(dicts) -> dict:
@@ -160,7 +177,7 @@ def build_report(runs: Sequence[LayerRun], hw: Accelerator, run_info: dict,
     overflow = [r.work.overflow_events for r in runs]
     totals = {
         "layers": len(runs), **counters(chosen, clock),
-        "epilogue_ops": _sum_dicts(r.work.epilogue_totals() for r in runs),
+        "epilogue_ops": _sum_dicts(r.epilogue_totals() for r in runs),
         "overflow_events": None if any(o is None for o in overflow) else sum(overflow),
     }
     samples = (run_info.get("source") or {}).get("samples")
@@ -177,6 +194,7 @@ def build_report(runs: Sequence[LayerRun], hw: Accelerator, run_info: dict,
     document = {"schema": SCHEMA, "run": run_info, "units": UNITS, "quality": quality,
                 "totals": totals, "schedule": schedule, "area": area_entry(hw),
                 "technology": technology_entry(hw),
-                "layers": [_layer_entry(r, clock) for r in runs], "terms": _terms(runs, clock)}
+                "layers": [_layer_entry(r, clock, hw.arithmetic) for r in runs],
+                "terms": _terms(runs, clock)}
     document["headline"] = headline(document)
     return document

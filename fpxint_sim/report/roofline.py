@@ -3,15 +3,15 @@
 x: MACs per DRAM byte (the layer's MACs over its DRAM reads + writes in the chosen job order).
 y: GMAC/s achieved (MACs / cycles at the clock). Ceilings: the array's peak per precision
 (PEs x MACs per PE per cycle x clock) and the DRAM bandwidth (bytes per cycle x clock x
-intensity). The precision of a layer is the PE operand width its terms run in, by the same rule
-the cost model uses (ArithmeticSpec.pair_precision).
+intensity). The precision of a layer is the widest one its jobs were charged at (per_job
+`precision`: the pair of PE operand types of the one operand rule, fpxint_sim/hw/operands.py).
 """
 
 from __future__ import annotations
 
 import math
 
-from fpxint_sim.hw.schema import ArithmeticSpec
+from fpxint_sim.hw.schema import ArithmeticSpec, bits_of, precision_of
 from fpxint_sim.report.layer_bars import COLORS, save_png
 
 LABELLED = 8  # layers named on the plot: the costliest by cycles
@@ -19,6 +19,15 @@ LABELLED = 8  # layers named on the plot: the costliest by cycles
 
 def _widest(bits) -> int:
     return max(bits) if isinstance(bits, list | tuple) else int(bits)
+
+
+def _layer_precision(ly: dict) -> str:
+    """The widest precision the layer's jobs were charged at (each job's per_job `precision`,
+    from its PE operand types); documents without it: the widest term width."""
+    keys = [job["precision"] for job in ly.get("per_job", []) if "precision" in job]
+    if keys:
+        return max(keys, key=bits_of)
+    return precision_of(max(_widest(ly["w_bits"]), _widest(ly["a_bits"])))
 
 
 def roofline_data(doc: dict) -> dict:
@@ -39,8 +48,7 @@ def roofline_data(doc: dict) -> dict:
         points.append({"name": ly["name"], "cycles": ly["cycles"],
                        "intensity": ly["macs"] / traffic,
                        "gmacs": ly["macs"] / ly["cycles"] * clock / 1e3,
-                       "precision": arith.pair_precision(_widest(ly["w_bits"]),
-                                                         _widest(ly["a_bits"]))})
+                       "precision": _layer_precision(ly)})
     return {"peaks_gmacs": peaks, "dram_gbytes_per_s": None if bw is None else bw * clock / 1e3,
             "points": points, "skipped": skipped}
 

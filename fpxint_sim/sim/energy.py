@@ -4,7 +4,7 @@ The energies per action are the description's fields, which the loader fills fro
 technology table at the description's node and DRAM type when they are not given
 (fpxint_sim/hw/technology.py); this file only counts.
 
-    mac          macs x mac_energy_pj[precision of the operand pair]
+    mac          macs x mac_energy_pj[precision of the pair of PE operand types]
     <buf>_sram   read bytes x <buf> read energy/byte + write bytes x <buf> write energy/byte
     dram         read bytes x dram_read_energy_pj_per_byte + write bytes x dram_write_...
     vector       epilogue ops x vector_energy_pj_per_op
@@ -25,9 +25,10 @@ def static_energy_pj(hw: Accelerator, cycles: int) -> float:
     return hw.static_power_mw * cycles / hw.clock_mhz * 1000.0
 
 
-def job_energy_pj(hw: Accelerator, macs: int, weight_bits: int, activation_bits: int,
+def job_energy_pj(hw: Accelerator, macs: int, weight_type: str, activation_type: str,
                   traffic: Traffic, vector_ops: int, cycles: int) -> dict[str, float]:
-    """Energy per component in pJ, keys ENERGY_COMPONENTS."""
+    """Energy per component in pJ, keys ENERGY_COMPONENTS; the MACs at the rate of the pair of
+    PE operand types."""
     sram, dram = hw.sram, hw.dram
 
     def sram_pj(buffer: str) -> float:
@@ -37,7 +38,7 @@ def job_energy_pj(hw: Accelerator, macs: int, weight_bits: int, activation_bits:
                 * sram.energy_pj_per_byte(buffer, "write"))
 
     return {
-        "mac": macs * hw.arithmetic.mac_energy(weight_bits, activation_bits),
+        "mac": macs * hw.arithmetic.mac_energy(weight_type, activation_type),
         "ifmap_sram": sram_pj("ifmap"),
         "filter_sram": sram_pj("filter"),
         "ofmap_sram": sram_pj("ofmap"),

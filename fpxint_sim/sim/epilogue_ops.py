@@ -6,8 +6,11 @@ unit, one op = one FP32 multiply-add (or compare, or round) per element:
 
     scale_multiply_add     1 per output of every job: the partial sum of W_i += t_j * acc_ij
     weight_scale           1 per output per weight term i: y += s_i * (that partial sum)
-    zero_point_correction  1 per output of a job whose activation term j has a zero point:
-                           acc_ij -= z_j * colsum(W_i) (colsum precomputed offline)
+    zero_point_correction  1 per output of a job per side whose operand has a zero point (the
+                           term's own, or the offset of a signed term fed unsigned:
+                           fpxint_sim/hw/operands.py): acc_ij -= z_j * colsum(W_i) (colsum
+                           precomputed offline); an activation x activation job corrects
+                           both sides (-z_a colsum(B) - z_b rowsum(A) + K z_a z_b)
     activation_clip        2 per input element, first activation term, with the Laplace clip:
                            mean and mean |x - mean|
     activation_expansion   4 per input element per activation term: max|r| reduction, divide by
@@ -17,12 +20,14 @@ unit, one op = one FP32 multiply-add (or compare, or round) per element:
 Shared work is charged to one job: weight_scale of term i to its first kept pair (i, j),
 the expansion of activation term j to its first kept pair (i, j), the bias to the first pair.
 Activation terms that no kept pair uses are not computed. Counts are per group of a grouped
-convolution (the layer repeats them `groups` times).
+convolution (the layer repeats them `groups` times). The zero-point corrections depend on the
+accelerator's operand types: `epilogue_ops_per_pair` leaves them 0 and `with_zero_point_ops`
+fills them per accelerator (the engine counts what it applied by the same function).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Mapping, Sequence
 
 EPILOGUE_KINDS = ("scale_multiply_add", "weight_scale", "zero_point_correction",
                   "activation_clip", "activation_expansion", "bias")
@@ -31,9 +36,10 @@ EXPANSION_OPS_PER_ELEMENT_PER_TERM = 4
 
 
 def epilogue_ops_per_pair(pairs: Sequence[tuple[int, int]], outputs: int, input_elems: int,
-                          asymmetric_a_terms: Collection[int] = (), clip_first_term: bool = True,
+                          clip_first_term: bool = True,
                           has_bias: bool = True) -> dict[tuple[int, int], dict[str, int]]:
-    """Ops of each kind per (i, j) job (1-based terms); `outputs` = M x N of one job."""
+    """Ops of each kind per (i, j) job (1-based terms); `outputs` = M x N of one job; the
+    zero-point corrections are 0 here (with_zero_point_ops)."""
     ordered = sorted(pairs)
     ops = {p: dict.fromkeys(EPILOGUE_KINDS, 0) for p in ordered}
     first_of_w = {}
@@ -44,8 +50,6 @@ def epilogue_ops_per_pair(pairs: Sequence[tuple[int, int]], outputs: int, input_
             first_of_a[j] = (i, j)
     for (i, j), row in ops.items():
         row["scale_multiply_add"] = outputs
-        if j in asymmetric_a_terms:
-            row["zero_point_correction"] = outputs
         if first_of_w[i] == (i, j):
             row["weight_scale"] = outputs
         if first_of_a[j] == (i, j):
@@ -55,6 +59,23 @@ def epilogue_ops_per_pair(pairs: Sequence[tuple[int, int]], outputs: int, input_
     if ordered and has_bias:
         ops[ordered[0]]["bias"] = outputs
     return ops
+
+
+def zero_point_correction_ops(outputs: int, weight_side: bool, activation_side: bool) -> int:
+    """Correction ops of one job: 1 per output per side whose operand has a zero point."""
+    return outputs * (int(weight_side) + int(activation_side))
+
+
+def with_zero_point_ops(ops: Mapping[tuple[int, int], Mapping[str, int]], operands: Mapping,
+                        outputs: int) -> dict[tuple[int, int], dict[str, int]]:
+    """`ops` per pair with zero_point_correction set from each pair's PairOperands
+    (fpxint_sim/sim/layer_work.py); `outputs` = M x N of one job."""
+    out = {}
+    for pair, row in ops.items():
+        op = operands[pair]
+        out[pair] = {**row, "zero_point_correction": zero_point_correction_ops(
+            outputs, op.weight_zero_point, op.activation_zero_point)}
+    return out
 
 
 def kept_pairs(w_terms: int, a_terms: int, truncate: int | None = None) -> list[tuple[int, int]]:

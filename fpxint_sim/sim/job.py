@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from fpxint_sim.errors import InputError
+from fpxint_sim.hw.operands import OperandChoice, activation_operand, weight_operand
 from fpxint_sim.hw.schema import Accelerator
 from fpxint_sim.sim.energy import ENERGY_COMPONENTS, job_energy_pj
 from fpxint_sim.sim.layer_shape import GemmShape
@@ -90,30 +91,36 @@ class JobResult:
         return d
 
 
-def check_operand_bits(hw: Accelerator, weight_bits: int, activation_bits: int) -> None:
-    """Raise InputError if the PEs do not accept these operand widths."""
-    a = hw.arithmetic
-    for role, bits, types in (("weight", weight_bits, a.weight_types),
-                              ("activation", activation_bits, a.activation_types)):
-        if a.operand_width(role, bits) is None:
-            raise InputError(f"{hw.source_path or hw.name}: {role} operands of {bits} bits are "
-                             f"not supported by this accelerator ({role}_types: "
-                             f"{', '.join(types)})")
+def check_operand_bits(hw: Accelerator, weight_bits: int,
+                       activation_bits: int) -> tuple[OperandChoice, OperandChoice]:
+    """The PE operands of a signed weight term and a signed activation term of these widths (the
+    terms every expansion has), or InputError; the one operand rule of fpxint_sim/hw/operands."""
+    return (weight_operand(hw, None, weight_bits, True),
+            activation_operand(hw, None, activation_bits, True))
 
 
-def simulate_job(hw: Accelerator, shape: GemmShape, weight_bits: int = 8,
-                 activation_bits: int = 8, epilogue_ops: int = 0,
+def as_operand(hw: Accelerator, rule, operand: OperandChoice | int) -> OperandChoice:
+    """An operand choice as given, or the one for a signed term of the given width."""
+    return operand if isinstance(operand, OperandChoice) else rule(hw, None, operand, True)
+
+
+def simulate_job(hw: Accelerator, shape: GemmShape, weight: OperandChoice | int = 8,
+                 activation: OperandChoice | int = 8, epilogue_ops: int = 0,
                  output_bits: int | None = None, memory_model: str = "fpxint") -> JobResult:
     """Counters of one INT x INT GEMM job; outputs leave at `output_bits` (default: accumulator).
 
+    weight / activation: the PE operand each side runs in (fpxint_sim/hw/operands.py); a plain
+    width b stands for a signed b-bit term. The MAC rate and energy follow the pair's operand
+    types, traffic their widths (two 4-bit operands per byte).
     memory_model 'fpxint' (default): traffic.py and stalls.py. 'scalesim': the job runs through
     SCALE-Sim 3.0.0's scratchpads as one SCALE-Sim layer (scalesim_memory.py); counts are its
     1-byte words, its outputs always drain to DRAM (output_bits is not used), cycles are its
     "Total Cycles" and stalls its "Stall Cycles" (which leave out the first prefetch).
     """
-    check_operand_bits(hw, weight_bits, activation_bits)
+    w_op = as_operand(hw, weight_operand, weight)
+    a_op = as_operand(hw, activation_operand, activation)
     arith, array, sram = hw.arithmetic, hw.array, hw.sram
-    macs_per_pe = arith.macs_per_cycle(weight_bits, activation_bits)
+    macs_per_pe = arith.macs_per_cycle(w_op.operand_type, a_op.operand_type)
     mp = map_gemm(shape, array.array_rows, array.array_cols, array.dataflow, macs_per_pe)
     vector_cycles = math.ceil(epilogue_ops / hw.vector_unit.vector_ops_per_cycle)
     if memory_model == "scalesim":
@@ -122,7 +129,7 @@ def simulate_job(hw: Accelerator, shape: GemmShape, weight_bits: int = 8,
         busy = rep.total_cycles
     elif memory_model == "fpxint":
         traffic = job_traffic(
-            shape, mp, array.array_cols, weight_bits, activation_bits, arith.accumulator_bits,
+            shape, mp, array.array_cols, w_op.bits, a_op.bits, arith.accumulator_bits,
             arith.accumulator_bits if output_bits is None else output_bits,
             sram.sram_bytes("ifmap"), sram.sram_bytes("filter"), sram.sram_bytes("ofmap"))
         stalls = dram_stalls(mp.folds, mp.cycles_per_fold, traffic.dram_read_bytes,
@@ -147,7 +154,7 @@ def simulate_job(hw: Accelerator, shape: GemmShape, weight_bits: int = 8,
         dram_read_bytes=traffic.dram_read_bytes,
         dram_write_bytes=traffic.dram_write_bytes,
         vector_ops=epilogue_ops,
-        energy_pj=job_energy_pj(hw, shape.macs, weight_bits, activation_bits, traffic,
+        energy_pj=job_energy_pj(hw, shape.macs, w_op.operand_type, a_op.operand_type, traffic,
                                 epilogue_ops, cycles),
         **counts,
     )

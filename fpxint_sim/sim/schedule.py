@@ -16,7 +16,8 @@ order. Three orders are counted side by side:
 
 Stacked jobs stay separate accumulators (each pair keeps its own M x N block), so the integer
 results are the same as in the naive order; only traffic and cycles change. Pairs whose
-operands have different bit widths are not stacked together.
+PE operands have different widths (fpxint_sim/hw/operands.py) are not stacked together;
+signedness and offsets do not change the array's rate, energy or bytes.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from fpxint_sim.hw.operands import OperandChoice, activation_operand, weight_operand
 from fpxint_sim.hw.schema import Accelerator
 from fpxint_sim.sim.energy import static_energy_pj
-from fpxint_sim.sim.job import JobResult, simulate_job
+from fpxint_sim.sim.job import JobResult, as_operand, simulate_job
 from fpxint_sim.sim.layer_shape import GemmShape
 
 ORDERS = ("naive", "weight_stationary", "activation_shared", "split_array")
@@ -53,23 +55,29 @@ class LayerSchedule:
         return self.orders[self.best_order]
 
 
-def _per_term(bits: int | Sequence[int], count: int, what: str) -> list[int]:
-    if isinstance(bits, int):
-        return [bits] * count
-    if len(bits) < count:
-        raise ValueError(f"{what}: {len(bits)} bit widths given for {count} terms")
-    return list(bits)
+def _per_term(hw: Accelerator, rule, operands, count: int, what: str):
+    """One operand choice per term (index = term number; a plain width: a signed term)."""
+    if isinstance(operands, Mapping):  # {term number: OperandChoice}
+        return dict(operands)
+    if isinstance(operands, int | OperandChoice):
+        operands = [operands] * count
+    if len(operands) < count:
+        raise ValueError(f"{what}: {len(operands)} operands given for {count} terms")
+    return [as_operand(hw, rule, op) for op in operands]
 
 
-def _stacked(hw: Accelerator, shape: GemmShape, groups: dict, stack_ifmap: bool,
+def _stacked(hw: Accelerator, shape: GemmShape, groups: dict, stack_ifmap: bool, wb, ab,
              ops_of, out_bits: int | None, memory_model: str) -> JobResult:
-    """Sum of the fused GEMMs, one per (kept term, other operand's bit width) group."""
+    """Sum of the fused GEMMs, one per (operand widths, kept term) group. The members of a
+    group share the PE operand widths, hence the MAC rate, energy and bytes per element; the
+    first member's operand types stand for the group."""
     total = JobResult()
-    for (w_bits, a_bits, _kept), members in sorted(groups.items()):
+    for _key, members in sorted(groups.items()):
         copies = len(members)
         fused = shape.stacked(ifmap_copies=copies) if stack_ifmap else shape.stacked(
             filter_copies=copies)
-        result = simulate_job(hw, fused, w_bits, a_bits, sum(ops_of(p) for p in members),
+        i, j = members[0]
+        result = simulate_job(hw, fused, wb[i], ab[j], sum(ops_of(p) for p in members),
                               out_bits, memory_model)
         total += dataclasses.replace(result, jobs=copies)
     return total
@@ -103,7 +111,8 @@ def _split_array(hw: Accelerator, shape: GemmShape, pairs, wb, ab, ops_of,
             lanes[k % parts] += simulate_job(sub, shape, wb[i], ab[j], ops_of((i, j)), out_bits)
         total = sum(lanes, JobResult())
         cycles = max(lane.cycles for lane in lanes)
-        macs_per_pe = hw.arithmetic.macs_per_cycle(wb[pairs[0][0]], ab[pairs[0][1]])
+        first_w, first_a = wb[pairs[0][0]], ab[pairs[0][1]]
+        macs_per_pe = hw.arithmetic.macs_per_cycle(first_w.operand_type, first_a.operand_type)
         energy = dict(total.energy_pj)
         energy["static"] = static_energy_pj(hw, cycles)
         result = dataclasses.replace(
@@ -123,11 +132,14 @@ def _grouped(pairs, key) -> dict:
 
 
 def schedule_layer_jobs(hw: Accelerator, shape: GemmShape, pairs: Sequence[tuple[int, int]],
-                        weight_bits: int | Sequence[int], activation_bits: int | Sequence[int],
+                        weight_operands: OperandChoice | int | Sequence | Mapping,
+                        activation_operands: OperandChoice | int | Sequence | Mapping,
                         epilogue_ops_per_job: int | Mapping[tuple[int, int], int] = 0,
                         out_bits: int | None = None,
                         memory_model: str = "fpxint") -> LayerSchedule:
-    """Count the layer's (i, j) jobs in each order of ORDERS; bits are per term or one for all.
+    """Count the layer's (i, j) jobs in each order of ORDERS; operands (OperandChoice, or a
+    width for a signed term) are per term (a sequence or mapping indexed by term number) or
+    one for all.
 
     Epilogue (vector unit) ops are one count for every job, or a count per (i, j) pair; a fused
     GEMM carries the sum of its pairs' ops. out_bits: width at which each job's outputs leave
@@ -140,8 +152,10 @@ def schedule_layer_jobs(hw: Accelerator, shape: GemmShape, pairs: Sequence[tuple
         raise ValueError("a layer needs at least one (weight term, activation term) pair")
     if len(set(pairs)) != len(pairs):
         raise ValueError("a (weight term, activation term) pair is listed twice")
-    wb = _per_term(weight_bits, 1 + max(i for i, _ in pairs), "weight_bits")
-    ab = _per_term(activation_bits, 1 + max(j for _, j in pairs), "activation_bits")
+    wb = _per_term(hw, weight_operand, weight_operands, 1 + max(i for i, _ in pairs),
+                   "weight_operands")
+    ab = _per_term(hw, activation_operand, activation_operands, 1 + max(j for _, j in pairs),
+                   "activation_operands")
     if isinstance(epilogue_ops_per_job, Mapping):
         ops_of = epilogue_ops_per_job.__getitem__
     else:
@@ -149,13 +163,13 @@ def schedule_layer_jobs(hw: Accelerator, shape: GemmShape, pairs: Sequence[tuple
             return epilogue_ops_per_job
     naive = sum((simulate_job(hw, shape, wb[i], ab[j], ops_of((i, j)), out_bits, memory_model)
                  for i, j in pairs), JobResult())
-    by_weight = _grouped(pairs, lambda p: (wb[p[0]], ab[p[1]], p[0]))
-    by_activation = _grouped(pairs, lambda p: (wb[p[0]], ab[p[1]], p[1]))
+    by_weight = _grouped(pairs, lambda p: (wb[p[0]].bits, ab[p[1]].bits, p[0]))
+    by_activation = _grouped(pairs, lambda p: (wb[p[0]].bits, ab[p[1]].bits, p[1]))
     orders = {
         "naive": naive,
-        "weight_stationary": _stacked(hw, shape, by_weight, True, ops_of, out_bits,
+        "weight_stationary": _stacked(hw, shape, by_weight, True, wb, ab, ops_of, out_bits,
                                       memory_model),
-        "activation_shared": _stacked(hw, shape, by_activation, False, ops_of, out_bits,
+        "activation_shared": _stacked(hw, shape, by_activation, False, wb, ab, ops_of, out_bits,
                                       memory_model),
     }
     split = None if memory_model == "scalesim" else _split_array(hw, shape, pairs, wb, ab,

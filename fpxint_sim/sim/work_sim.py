@@ -2,12 +2,16 @@
 
 A layer's jobs are ordered by `schedule_layer_jobs` (the chosen order is the layer's cost; the
 naive order is kept for comparison); each (i, j) job is also counted on its own, for the cost of
-every expansion term. A grouped convolution runs its groups one after another as separate jobs
-(`JobResult.repeated`). Layers run one after another: network cycles are the sum of layer cycles.
+every expansion term. Each job runs in the PE operands the one operand rule gives its terms
+(LayerWork.operands, fpxint_sim/hw/operands.py): its MAC rate and energy, its traffic by operand
+width, and its zero-point corrections (with_zero_point_ops) follow from them. A grouped
+convolution runs its groups one after another as separate jobs (`JobResult.repeated`). Layers
+run one after another: network cycles are the sum of layer cycles.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,19 +19,31 @@ from dataclasses import dataclass
 from fpxint_sim.errors import InputError
 from fpxint_sim.hw.schema import Accelerator
 from fpxint_sim.sim.energy import ENERGY_COMPONENTS, static_energy_pj
+from fpxint_sim.sim.epilogue_ops import with_zero_point_ops
 from fpxint_sim.sim.job import JobResult, simulate_job
-from fpxint_sim.sim.layer_work import LayerWork
+from fpxint_sim.sim.layer_work import LayerWork, PairOperands
 from fpxint_sim.sim.schedule import ORDERS, LayerSchedule, schedule_layer_jobs
 from fpxint_sim.sim.traffic import packed_bytes
 
 
 @dataclass(frozen=True)
 class LayerRun:
-    """Costs of one layer: each order's totals (all groups), and each (i, j) job on its own."""
+    """Costs of one layer: each order's totals (all groups), each (i, j) job on its own, and
+    what each job was charged as: its PE operands and its epilogue ops by kind (one group)."""
 
     work: LayerWork
     schedule: LayerSchedule
     jobs: dict[tuple[int, int], JobResult]
+    operands: dict[tuple[int, int], PairOperands] = dataclasses.field(default_factory=dict)
+    epilogue_ops: dict[tuple[int, int], dict[str, int]] = dataclasses.field(default_factory=dict)
+
+    def epilogue_totals(self) -> dict[str, int]:
+        """Vector-unit ops of the whole layer by kind (all pairs, all groups)."""
+        totals: dict[str, int] = {}
+        for row in self.epilogue_ops.values():
+            for kind, n in row.items():
+                totals[kind] = totals.get(kind, 0) + n * self.work.groups
+        return totals
 
     @property
     def chosen(self) -> JobResult:
@@ -71,15 +87,21 @@ def simulate_layer_work(hw: Accelerator, work: LayerWork,
     """
     if not work.pairs:
         return LayerRun(work, _no_jobs(), {})
-    ops = {p: work.epilogue_ops_of(p) for p in work.pairs}
-    sched = schedule_layer_jobs(hw, work.gemm, work.pairs, work.w_bits, work.a_bits, ops,
+    operands = work.operands(hw)
+    g = work.gemm
+    by_kind = with_zero_point_ops({p: work.epilogue_ops.get(p, {}) for p in work.pairs},
+                                  operands, g.m * g.n)
+    ops = {p: sum(row.values()) for p, row in by_kind.items()}
+    w_ops = {i: operands[(i, j)].weight for i, j in work.pairs}
+    a_ops = {j: operands[(i, j)].activation for i, j in work.pairs}
+    sched = schedule_layer_jobs(hw, work.gemm, work.pairs, w_ops, a_ops, ops,
                                 out_bits=0, memory_model=memory_model)
     tail = layer_epilogue_traffic(hw, work)
     sched = LayerSchedule({k: (v + tail).repeated(work.groups) for k, v in sched.orders.items()},
                           sched.best_order)
-    jobs = {p: simulate_job(hw, work.gemm, work.w_bits, work.a_bits, ops[p], 0,
-                            memory_model).repeated(work.groups) for p in work.pairs}
-    return LayerRun(work, sched, jobs)
+    jobs = {p: simulate_job(hw, work.gemm, operands[p].weight, operands[p].activation, ops[p],
+                            0, memory_model).repeated(work.groups) for p in work.pairs}
+    return LayerRun(work, sched, jobs, operands, by_kind)
 
 
 def simulate_network_work(hw: Accelerator, works: Sequence[LayerWork],
@@ -90,8 +112,9 @@ def simulate_network_work(hw: Accelerator, works: Sequence[LayerWork],
     for work in works:
         try:
             runs.append(simulate_layer_work(hw, work, memory_model))
-        except InputError as e:  # say which layer could not be costed
-            raise InputError(f"layer {work.name}: {e}") from None
+        except InputError as e:  # say which layer could not be costed (once)
+            named = f"layer {work.name}:" in str(e)
+            raise InputError(str(e) if named else f"layer {work.name}: {e}") from None
         if on_layer is not None:
             on_layer(work.name)
     return runs

@@ -34,6 +34,7 @@ from fpxint_sim.sim.epilogue_ops import (
 )
 from fpxint_sim.sim.layer_shape import GemmShape
 from fpxint_sim.sim.layer_work import LayerWork
+from fpxint_sim.workload.run_terms import run_term_types
 
 
 @dataclass
@@ -61,9 +62,10 @@ def _gemm_of(layer, x: torch.Tensor, y: torch.Tensor) -> tuple[GemmShape, int, s
     return GemmShape(view.m, view.k, view.n), 1, "linear"
 
 
-def _layer_work(name: str, layer, cfg: ExpansionConfig, x, y, b=None) -> LayerWork:
-    """The LayerWork of one call; `b` is the held operand of an activation x activation
-    product (expanded at run time like `x`, its terms in the role of weight terms)."""
+def _layer_work(name: str, layer, cfg: ExpansionConfig, inputs, y) -> LayerWork:
+    """The LayerWork of one call on `inputs`; an activation x activation product's second
+    input is its held operand (expanded at run time, its terms in the role of weight terms)."""
+    x = inputs[0]
     gemm, groups, kind = _gemm_of(layer, x, y)
     act = isinstance(layer, ExpandedActMatmul)
     n_w = layer.b_term_counts[-1] if act else len(layer.weight_series)
@@ -73,22 +75,21 @@ def _layer_work(name: str, layer, cfg: ExpansionConfig, x, y, b=None) -> LayerWo
     if len(pairs) != layer.jobs_per_forward[-1]:
         raise RuntimeError(f"{name}: {len(pairs)} pairs counted but the layer ran "
                            f"{layer.jobs_per_forward[-1]} jobs")
-    one_signed = bool(x.min() >= 0)
     ops = epilogue_ops_per_pair(pairs, gemm.m * gemm.n, gemm.ifmap_unique_elems,
-                                (1,) if one_signed else (), cfg.a_clip is not None,
+                                cfg.a_clip is not None,
                                 not act and layer.bias_f64 is not None and layer.use_bias)
-    if act and b is not None:
-        held_ops(ops, pairs, gemm, cfg, bool(b.min() >= 0))
+    if act:
+        held_ops(ops, pairs, gemm, cfg)
     return LayerWork(name=name, gemm=gemm, pairs=pairs, w_bits=cfg.w_bits, a_bits=cfg.a_bits,
                      epilogue_ops=ops, overflow_events=None, groups=groups, w_terms=n_w,
-                     a_terms=n_a, kind=kind)
+                     a_terms=n_a, kind=kind, **run_term_types(layer, cfg, inputs))
 
 
-def held_ops(ops: dict, pairs, gemm: GemmShape, cfg: ExpansionConfig, one_signed: bool) -> None:
+def held_ops(ops: dict, pairs, gemm: GemmShape, cfg: ExpansionConfig) -> None:
     """Vector-unit ops of the held operand of an act x act job, added in place (per batch
-    matrix): its run-time expansion (and clip of its first term) charged to the first job of
-    each of its terms, and its zero-point correction (first term, one-signed data) to every
-    job of that term: the same rules as for the moving operand (sim/epilogue_ops.py)."""
+    matrix): its run-time expansion, and the clip of its first term, charged to the first job
+    of each of its terms, by the same rule as the moving operand's (sim/epilogue_ops.py). Its
+    zero-point corrections come with the operand types (with_zero_point_ops)."""
     b_elems = gemm.k * gemm.n
     first_of_b: dict[int, tuple[int, int]] = {}
     for i, j in sorted(pairs):
@@ -97,10 +98,6 @@ def held_ops(ops: dict, pairs, gemm: GemmShape, cfg: ExpansionConfig, one_signed
         ops[p]["activation_expansion"] += EXPANSION_OPS_PER_ELEMENT_PER_TERM * b_elems
         if i == 1 and cfg.a_clip is not None:
             ops[p]["activation_clip"] += CLIP_OPS_PER_ELEMENT * b_elems
-    if one_signed:
-        for i, j in pairs:
-            if i == 1:
-                ops[(i, j)]["zero_point_correction"] += gemm.m * gemm.n
 
 
 def model_work(source, cfg: ExpansionConfig, samples: int | None = None,
@@ -130,8 +127,7 @@ def model_work(source, cfg: ExpansionConfig, samples: int | None = None,
         def hook(layer, inputs, output):
             calls[layer_name] = calls.get(layer_name, 0) + 1
             label = layer_name if calls[layer_name] == 1 else f"{layer_name}#{calls[layer_name]}"
-            works.append(_layer_work(label, layer, cfg, inputs[0], output,
-                                     inputs[1] if len(inputs) > 1 else None))
+            works.append(_layer_work(label, layer, cfg, inputs, output))
             if on_layer is not None:
                 on_layer(label)
         return hook

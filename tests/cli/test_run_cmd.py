@@ -127,7 +127,7 @@ def test_model_run_gemm_shapes_follow_the_layers(model_report):
     (lambda d: ["--model", "digits_cnn", "--samples", str(10**9)], "--samples must be 1..449"),
     (lambda d: ["--topology", str(RESNET18), "--w-bits", "8", "--hw",
                 str(Path(__file__).parents[2] / "hw_configs" / "edge_int4_os_8x8.yaml")],
-     "8 bits are not supported"),
+     "weight terms are int8, which no weight type"),
 ])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, make, match):
     out = tmp_path / "rep"

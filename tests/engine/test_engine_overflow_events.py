@@ -51,6 +51,8 @@ def test_fbgemm_w8a8_counts_pair_saturations():
 
 
 def test_k_fold_follows_the_dataflow():
-    assert k_tile_for(load_accelerator(default_hw_config_path()), 4, 4) == 16 * 4  # ws, 4/PE
-    assert k_tile_for(load_accelerator(HW_CONFIG_DIR / "int8_is_16x16.yaml"), 8, 8) == 16
-    assert k_tile_for(load_accelerator(HW_CONFIG_DIR / "x86_fbgemm.yaml"), 8, 8) is None
+    bitfusion = load_accelerator(default_hw_config_path())
+    assert k_tile_for(bitfusion, "int4", "uint4") == 16 * 4  # ws, 4/PE
+    is8 = load_accelerator(HW_CONFIG_DIR / "int8_is_16x16.yaml")
+    assert k_tile_for(is8, "int8", "int8") == 16
+    assert k_tile_for(load_accelerator(HW_CONFIG_DIR / "x86_fbgemm.yaml"), "int8", "uint8") is None

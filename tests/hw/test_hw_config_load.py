@@ -33,9 +33,9 @@ def test_default_description_is_bitfusion_and_exists():
 
 def test_bitfusion_does_four_int4_macs_per_pe_per_cycle():
     a = load_accelerator(default_hw_config_path()).arithmetic
-    assert a.macs_per_cycle(4, 4) == 4
-    assert a.macs_per_cycle(8, 8) == 1
-    assert a.macs_per_cycle(8, 4) == 1  # a mixed pair runs as the wider operand
+    assert a.macs_per_cycle("int4", "uint4") == 4
+    assert a.macs_per_cycle("int8", "int8") == 1
+    assert a.macs_per_cycle("int8", "int4") == 1  # a mixed pair runs as the wider operand
 
 
 def test_x86_fbgemm_models_u8_s8_pair_saturation_with_int32_wrap():
@@ -134,4 +134,4 @@ def test_optional_sections_take_documented_defaults(tmp_path):
     hw = load_accelerator(path)
     assert hw.array.dataflow == "ws" and hw.num_pes == 6
     assert hw.dram.dram_bw_bytes_per_cycle is None  # unlimited, like SCALE-Sim's CALC mode
-    assert hw.arithmetic.mac_energy(8, 8) == pytest.approx(0.2 + 0.1)  # Horowitz INT8 MAC
+    assert hw.arithmetic.mac_energy("int8", "int8") == pytest.approx(0.2 + 0.1)  # Horowitz INT8 MAC

@@ -63,7 +63,7 @@ def test_scalesim_cfg_maps_array_buffers_and_user_bandwidth(tmp_path):
     assert (hw.sram.ifmap_sram_kib, hw.sram.filter_sram_kib, hw.sram.ofmap_sram_kib) == (
         64, 128, 32)
     assert hw.dram.dram_bw_bytes_per_cycle == 10  # SCALE-Sim words are 1 byte
-    assert hw.arithmetic.macs_per_cycle(8, 8) == 1
+    assert hw.arithmetic.macs_per_cycle("int8", "int8") == 1
 
 
 def test_calc_mode_means_unlimited_bandwidth(capsys):

@@ -46,7 +46,7 @@ def test_16x16_int8_256kib_defaults_at_45nm_match_the_hand_computation():
     leakage  2.2264e6 um^2 x 80 uW / 6350 um^2 / 1.265625 = 22.162 mW
     """
     hw = pin(45, "DDR4")
-    assert hw.arithmetic.mac_energy(8, 8) == pytest.approx(0.3, rel=HAND)
+    assert hw.arithmetic.mac_energy("int8", "int8") == pytest.approx(0.3, rel=HAND)
     assert hw.sram.energy_pj_per_byte("ifmap", "read") == pytest.approx(3.3930, rel=HAND)
     assert hw.sram.energy_pj_per_byte("filter", "write") == pytest.approx(4.7082, rel=HAND)
     assert hw.sram.energy_pj_per_byte("ofmap", "read") == pytest.approx(3.3930, rel=HAND)
@@ -75,7 +75,7 @@ def test_16x16_int8_256kib_defaults_at_7nm_match_the_hand_computation():
              scaled like energy)
     """
     hw = pin(7, "LPDDR5")
-    assert hw.arithmetic.mac_energy(8, 8) == pytest.approx(0.028293, rel=HAND)
+    assert hw.arithmetic.mac_energy("int8", "int8") == pytest.approx(0.028293, rel=HAND)
     assert hw.sram.energy_pj_per_byte("ifmap", "read") == pytest.approx(0.31999, rel=HAND)
     assert hw.sram.energy_pj_per_byte("filter", "read") == pytest.approx(0.44403, rel=HAND)
     assert hw.vector_unit.vector_energy_pj_per_op == pytest.approx(0.43382, rel=HAND)
@@ -95,7 +95,7 @@ def test_explicit_keys_override_the_table_and_are_reported_as_given():
                                                "filter_sram_read_energy_pj_per_byte: 1.5")
     hw = parse_yaml_description(text + extra, "mine.yaml")
     default = pin(7, "HBM3")
-    assert hw.arithmetic.mac_energy(8, 8) == 0.04
+    assert hw.arithmetic.mac_energy("int8", "int8") == 0.04
     assert hw.sram.energy_pj_per_byte("filter", "read") == 1.5
     # the keys not given still come from the table
     assert hw.sram.energy_pj_per_byte("filter", "write") == default.sram.energy_pj_per_byte(

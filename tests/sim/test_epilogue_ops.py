@@ -3,6 +3,7 @@
 import pytest
 
 from fpxint_sim.hw import default_hw_config_path, load_accelerator
+from fpxint_sim.hw.operands import OperandChoice, TermType
 from fpxint_sim.sim import (
     GemmShape,
     LayerWork,
@@ -12,6 +13,8 @@ from fpxint_sim.sim import (
     simulate_job,
     simulate_layer_work,
 )
+from fpxint_sim.sim.epilogue_ops import with_zero_point_ops
+from fpxint_sim.sim.layer_work import PairOperands
 
 
 def test_kept_pairs_follow_the_truncation_rule():
@@ -20,9 +23,13 @@ def test_kept_pairs_follow_the_truncation_rule():
 
 
 def test_ops_by_hand_for_two_by_two_jobs():
-    # 6 outputs per job, 10 input elements, first activation term asymmetric, clip, bias
-    ops = epilogue_ops_per_pair(kept_pairs(2, 2), outputs=6, input_elems=10,
-                                asymmetric_a_terms=(1,))
+    # 6 outputs per job, 10 input elements, first activation term with a zero point, clip, bias
+    pairs = kept_pairs(2, 2)
+    no_zp = epilogue_ops_per_pair(pairs, outputs=6, input_elems=10)
+    assert all(row["zero_point_correction"] == 0 for row in no_zp.values())
+    u8, s8 = OperandChoice("uint8"), OperandChoice("int8")
+    operands = {(i, j): PairOperands(s8, u8, False, j == 1) for i, j in pairs}
+    ops = with_zero_point_ops(no_zp, operands, outputs=6)
     assert ops[(1, 1)] == {"scale_multiply_add": 6, "weight_scale": 6,
                            "zero_point_correction": 6, "activation_clip": 20,
                            "activation_expansion": 40, "bias": 6}
@@ -46,8 +53,11 @@ def test_per_pair_ops_are_summed_into_the_fused_jobs():
 
 def test_a_grouped_layer_costs_its_groups_one_after_another():
     hw = load_accelerator(default_hw_config_path())
-    one = LayerWork("g", GemmShape(16, 9, 1), tuple(kept_pairs(1, 2)), 4, 4, groups=1)
-    many = LayerWork("g", GemmShape(16, 9, 1), tuple(kept_pairs(1, 2)), 4, 4, groups=32)
+    terms = {"w_term_types": (TermType(4, True),),
+             "a_term_types": (TermType(4, False, True), TermType(4, True))}
+    one = LayerWork("g", GemmShape(16, 9, 1), tuple(kept_pairs(1, 2)), 4, 4, groups=1, **terms)
+    many = LayerWork("g", GemmShape(16, 9, 1), tuple(kept_pairs(1, 2)), 4, 4, groups=32,
+                     **terms)
     a, b = simulate_layer_work(hw, one), simulate_layer_work(hw, many)
     assert b.chosen.cycles == 32 * a.chosen.cycles and b.chosen.macs == 32 * a.chosen.macs
     assert b.chosen.energy_total_pj == pytest.approx(32 * a.chosen.energy_total_pj, rel=1e-12)

@@ -115,7 +115,7 @@ def test_an_operand_wider_than_every_pe_type_is_an_input_error():
     from fpxint_sim.errors import InputError
 
     hw = load_accelerator(CONFIGS / "edge_int4_os_8x8.yaml")  # int4 weights only
-    with pytest.raises(InputError, match="weight operands of 8 bits are not supported"):
+    with pytest.raises(InputError, match="weight terms are int8, which no weight type"):
         simulate_job(hw, GemmShape(4, 4, 4), 8, 4)
 
 
