@@ -13,6 +13,7 @@ import sys
 from fpxint_sim.errors import InputError
 
 MAX_A_TERMS = 6
+DEFAULT_HW = "llm_int4_hbm3.yaml"
 GENERATE_REPORT = (("report.json", "gemms.csv", "report.html"), "fpxint_sim.generate/")
 
 
@@ -50,7 +51,7 @@ def _hw_path(args) -> str:
         return args.hw
     from fpxint_sim.hw.load import HW_CONFIG_DIR
 
-    return str(HW_CONFIG_DIR / "llm_int4_hbm3.yaml")
+    return str(HW_CONFIG_DIR / DEFAULT_HW)
 
 
 def run(args) -> int:
@@ -79,7 +80,8 @@ def run(args) -> int:
     gen = cost_generation(hw, decoder, args.prompt, args.new, weights, kv,
                           Arithmetic(args.arith, args.a_terms))
     command = shlex.join(["fpxint-sim", *sys.argv[1:]]) if sys.argv[1:2] == ["generate"] else ""
-    doc = generate_document(gen, hw, {"hw_file": hw_file, "command": command})
+    label = args.hw or f"hw_configs/{DEFAULT_HW} (default)"
+    doc = generate_document(gen, hw, {"hw_file": label, "command": command})
     if args.json:
         import json
 
