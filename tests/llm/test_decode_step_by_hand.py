@@ -5,11 +5,11 @@ Mapping (ws: K on rows, N on columns, M in time): 2 x 2 = 4 folds of
 4 (preload) + 1 + 4 + 4 - 2 = 11 cycles; compute = 4 * 11 - 1 = 43 cycles.
 """
 
+from llm_hw_fixtures import tiny_hw
+
 from fpxint_sim.llm.formats import parse_format
 from fpxint_sim.llm.gemm_cost import Arithmetic, cost_gemm
 from fpxint_sim.sim.layer_shape import GemmShape
-
-from .hw_fixtures import tiny_hw
 
 SHAPE = GemmShape(1, 8, 8)
 

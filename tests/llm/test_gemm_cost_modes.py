@@ -1,14 +1,13 @@
 """W4A16 (INT4 x FP16 units, or dequantization + FP16 MACs) and W4A4: rates, energy, traffic."""
 
 import pytest
+from llm_hw_fixtures import tiny_hw
 
 from fpxint_sim.errors import InputError
 from fpxint_sim.llm.formats import parse_format
 from fpxint_sim.llm.gemm_cost import Arithmetic, cost_gemm
 from fpxint_sim.sim.epilogue_ops import epilogue_ops_per_pair
 from fpxint_sim.sim.layer_shape import GemmShape
-
-from .hw_fixtures import tiny_hw
 
 SHAPE = GemmShape(1, 64, 32)
 W4A16 = Arithmetic("w4a16")

@@ -2,6 +2,7 @@
 context, identical GEMMs are costed once and multiplied, bad runs are refused."""
 
 import pytest
+from llm_hw_fixtures import tiny_hw
 
 from fpxint_sim.errors import InputError
 from fpxint_sim.llm.decoder import parse_decoder
@@ -9,8 +10,6 @@ from fpxint_sim.llm.formats import parse_format
 from fpxint_sim.llm.gemm_cost import Arithmetic, cost_gemm
 from fpxint_sim.llm.generation import attention_shapes, cost_generation, layer_gemms
 from fpxint_sim.sim.layer_shape import GemmShape
-
-from .hw_fixtures import tiny_hw
 
 TOY = parse_decoder("""name: toy
 d_model: 32

@@ -1,11 +1,11 @@
 """Memory- or compute-bound by the ridge point of the GEMM's MAC kind."""
 
+from llm_hw_fixtures import tiny_hw
+
 from fpxint_sim.llm.formats import parse_format
 from fpxint_sim.llm.gemm_cost import Arithmetic, cost_gemm
 from fpxint_sim.llm.roofline import roofline_point
 from fpxint_sim.sim.layer_shape import GemmShape
-
-from .hw_fixtures import tiny_hw
 
 
 def _point(shape, bw):
