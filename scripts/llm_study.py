@@ -126,7 +126,7 @@ def collect_accuracy(folder: Path) -> list[dict]:
 
 def markdown(summary: list[dict], accuracy: list[dict] | None, prompt: int, new: int,
              seconds: float) -> str:
-    lines = [f"# Llama-2-7B decode: what an extra INT4 weight term costs",
+    lines = ["# Llama-2-7B decode: what an extra INT4 weight term costs",
              "",
              f"Prompt {prompt} tokens, {new} decode steps, hw_configs/llm_int4_hbm3.yaml with "
              "its DRAM bandwidth replaced (1 GHz: bytes/cycle = GB/s). Topology only (no "

@@ -40,6 +40,9 @@ def add_parser(sub):
                    help="w4a4: INT4 activation terms (default 2)")
     p.add_argument("--kv", default="fp16", help="KV cache format: fp16 (default), bf16, int8, "
                    "int4x<T>")
+    p.add_argument("--kv-memory", choices=("dram", "sram"), default="dram",
+                   help="where the KV cache lives: dram (default) or the description's kv_sram "
+                   "(refused when the cache does not fit)")
     p.add_argument("--out", metavar="DIR", help="write report.json, gemms.csv, report.html")
     p.add_argument("--json", action="store_true", help="print report.json's document")
     p.add_argument("--no-plots", action="store_true", help="report.html without rooflines")
@@ -78,7 +81,7 @@ def run(args) -> int:
     hw = load_accelerator(hw_file)
     decoder = load_decoder(args.model)
     gen = cost_generation(hw, decoder, args.prompt, args.new, weights, kv,
-                          Arithmetic(args.arith, args.a_terms))
+                          Arithmetic(args.arith, args.a_terms), args.kv_memory)
     command = shlex.join(["fpxint-sim", *sys.argv[1:]]) if sys.argv[1:2] == ["generate"] else ""
     label = args.hw or f"hw_configs/{DEFAULT_HW} (default)"
     doc = generate_document(gen, hw, {"hw_file": label, "command": command})

@@ -168,6 +168,18 @@ class W4A16Spec:
 
 
 @dataclass(frozen=True)
+class KvSramSpec:
+    """An on-chip store for an LLM's KV cache (`generate --kv-memory sram`): its capacity, the
+    bytes per cycle it feeds the array buffers, and its access energy (required: the table's SRAM
+    fit ends at 1 MiB). A cache that does not fit is refused, not spilled."""
+
+    kv_sram_kib: float = field(metadata=POSITIVE)
+    kv_sram_bw_bytes_per_cycle: float = field(metadata=POSITIVE)
+    kv_sram_read_energy_pj_per_byte: float = field(metadata=NON_NEGATIVE)
+    kv_sram_write_energy_pj_per_byte: float = field(metadata=NON_NEGATIVE)
+
+
+@dataclass(frozen=True)
 class AreaSpec:
     """Area overrides; unset (None) figures come from the technology table at the node."""
 
@@ -188,6 +200,7 @@ class Accelerator:
     vector_unit: VectorUnitSpec = field(default_factory=VectorUnitSpec)
     area: AreaSpec = field(default_factory=AreaSpec)
     w4a16: W4A16Spec | None = None  # no section: the PEs have no 16-bit float MACs
+    kv_sram: KvSramSpec | None = None  # no section: the KV cache can only live in DRAM
     technology_node_nm: int = 45
     dram_type: str = "DDR4"
     clock_mhz: float = field(default=1000.0, metadata=POSITIVE)
@@ -211,6 +224,7 @@ SECTIONS = {
     "vector_unit": VectorUnitSpec,
     "area": AreaSpec,
     "w4a16": W4A16Spec,
+    "kv_sram": KvSramSpec,
 }
 TOP_LEVEL_KEYS = ("name", "description", "clock_mhz", "static_power_mw", "technology_node_nm",
                   "dram_type", *SECTIONS)

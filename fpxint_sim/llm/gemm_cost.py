@@ -24,8 +24,9 @@ import dataclasses
 from dataclasses import dataclass
 
 from fpxint_sim.errors import InputError
-from fpxint_sim.hw.schema import Accelerator, ArithmeticSpec
+from fpxint_sim.hw.schema import Accelerator, ArithmeticSpec, KvSramSpec
 from fpxint_sim.llm.formats import StoredFormat
+from fpxint_sim.llm.kv_memory import kv_sram_view, moved_on_chip, with_rows_written
 from fpxint_sim.sim.epilogue_ops import EXPANSION_OPS_PER_ELEMENT_PER_TERM, epilogue_ops_per_pair
 from fpxint_sim.sim.job import JobResult
 from fpxint_sim.sim.layer_shape import GemmShape
@@ -79,17 +80,19 @@ class GemmCost:
     activation_bytes: int
     precision: str  # MAC kind: int4xfp16, fp16, int4, int8
     peak_macs_per_cycle: int  # whole array, that MAC kind
+    kv_sram_bytes: int = 0  # moved to or from an on-chip KV cache (kv_memory.py)
 
     def __add__(self, other: GemmCost) -> GemmCost:
         return GemmCost(self.result + other.result, self.weight_bytes + other.weight_bytes,
                         self.kv_bytes + other.kv_bytes,
                         self.activation_bytes + other.activation_bytes,
-                        self.precision, self.peak_macs_per_cycle)
+                        self.precision, self.peak_macs_per_cycle,
+                        self.kv_sram_bytes + other.kv_sram_bytes)
 
     def repeated(self, times: int) -> GemmCost:
         return GemmCost(self.result.repeated(times), self.weight_bytes * times,
                         self.kv_bytes * times, self.activation_bytes * times, self.precision,
-                        self.peak_macs_per_cycle)
+                        self.peak_macs_per_cycle, self.kv_sram_bytes * times)
 
 
 def float_view(hw: Accelerator, mac: str) -> Accelerator:
@@ -132,12 +135,16 @@ def _plan(hw: Accelerator, shape: GemmShape, stored: StoredFormat, arith: Arithm
 
 def cost_gemm(hw: Accelerator, name: str, shape: GemmShape, stored: StoredFormat,
               arith: Arithmetic, filter_is: str = "weights", output: StoredFormat | None = None,
-              softmax: bool = False) -> GemmCost:
+              softmax: bool = False, kv_sram: KvSramSpec | None = None) -> GemmCost:
     """Counters of one GEMM whose filter is `stored` (a 'weights' or 'kv' operand).
 
     output: the format the result is written in when it is a KV-cache entry (None: fp16
-    activations); softmax: the vector unit also normalises the M x N scores."""
+    activations); softmax: the vector unit also normalises the M x N scores; kv_sram: the KV
+    cache is on chip (kv_memory.py), None: in DRAM."""
     view, w_bits, a_bits, pairs, ops = _plan(hw, shape, stored, arith)
+    on_chip_job = kv_sram is not None and filter_is == "kv"
+    if on_chip_job:
+        view = kv_sram_view(view, kv_sram)
     first = min(pairs)
     extra = {}
     if softmax:
@@ -149,17 +156,27 @@ def cost_gemm(hw: Accelerator, name: str, shape: GemmShape, stored: StoredFormat
     work = LayerWork(name=name, gemm=shape, pairs=tuple(pairs), w_bits=w_bits, a_bits=a_bits,
                      epilogue_ops=ops, w_terms=len({i for i, _ in pairs}),
                      a_terms=len({j for _, j in pairs}))
+    rows_on_chip = kv_sram is not None and output is not None
     try:
-        result = simulate_layer_work(view, work, output_bits=out_bits).chosen
+        result = simulate_layer_work(view, work, output_bits=0 if rows_on_chip else out_bits
+                                     ).chosen
     except InputError as e:
         raise InputError(f"{name}: {e}") from None
     final_write = packed_bytes(shape.m * shape.n, out_bits)
+    precision = view.arithmetic.pair_precision(w_bits, a_bits)
+    peak = hw.num_pes * view.arithmetic.macs_per_cycle(w_bits, a_bits)
+    if on_chip_job:
+        result, moved = moved_on_chip(result)
+        return GemmCost(result, 0, 0, 0, precision, peak, moved)
+    if rows_on_chip:
+        return GemmCost(with_rows_written(result, final_write, kv_sram),
+                        result.filter_dram_read_bytes, 0,
+                        result.ifmap_dram_read_bytes + result.ofmap_dram_read_bytes
+                        + result.ofmap_dram_write_bytes, precision, peak, final_write)
     kv_out = final_write if output is not None else 0
     filter_bytes = result.filter_dram_read_bytes
     activation = (result.ifmap_dram_read_bytes + result.ofmap_dram_read_bytes
                   + result.ofmap_dram_write_bytes - kv_out)
-    precision = view.arithmetic.pair_precision(w_bits, a_bits)
-    peak = hw.num_pes * view.arithmetic.macs_per_cycle(w_bits, a_bits)
     return GemmCost(result, filter_bytes if filter_is == "weights" else 0,
                     (filter_bytes if filter_is == "kv" else 0) + kv_out, activation,
                     precision, peak)

@@ -10,8 +10,8 @@ for the last prompt token only; its output is the first token (time to first tok
 Decode step s = 1..D: tokens = 1, L = P + s (the cache holds the prompt, the s - 1 tokens
 before and the current one). Identical GEMMs are costed once and multiplied; the attention
 GEMMs, one shape per context length, are costed once per length (D shapes, not D x layers).
-The KV cache lives in DRAM: K and V projections write it, the attention GEMMs read it as
-their stationary operand at its stored width.
+The KV cache lives in DRAM (or in the description's kv_sram, kv_memory.py): K and V projections
+write it, the attention GEMMs read it as their stationary operand at its stored width.
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fpxint_sim.errors import InputError
-from fpxint_sim.hw.schema import Accelerator
+from fpxint_sim.hw.schema import Accelerator, KvSramSpec
 from fpxint_sim.llm.decoder import Decoder
 from fpxint_sim.llm.formats import StoredFormat
 from fpxint_sim.llm.gemm_cost import Arithmetic, GemmCost, cost_gemm
+from fpxint_sim.llm.kv_memory import kv_sram_of
 from fpxint_sim.sim.layer_shape import GemmShape
+from fpxint_sim.sim.traffic import packed_bytes
 
 MAX_NEW_TOKENS = 65536
 PHASES = ("prefill", "decode")
@@ -48,6 +50,7 @@ class Generation:
     kv: StoredFormat
     arith: Arithmetic
     rows: tuple[GemmRow, ...]
+    kv_memory: str = "dram"
 
     def phase_rows(self, phase: str) -> list[GemmRow]:
         return [r for r in self.rows if r.phase == phase]
@@ -61,10 +64,13 @@ class Generation:
 
     @property
     def kv_cache_bytes(self) -> int:
-        """The cache at the end of the run: K and V of every layer and KV head, all tokens."""
-        d = self.decoder
-        elems = 2 * d.layers * d.kv_heads * d.head_dim * (self.prompt_tokens + self.new_tokens)
-        return elems * self.kv.bits_per_element // 8
+        """The cache at the end of the run (kv_cache_bytes)."""
+        return kv_cache_bytes(self.decoder, self.prompt_tokens + self.new_tokens, self.kv)
+
+
+def kv_cache_bytes(d: Decoder, tokens: int, kv: StoredFormat) -> int:
+    """K and V of every layer and KV head for `tokens` tokens, at the cache's width."""
+    return packed_bytes(2 * d.layers * d.kv_heads * d.head_dim * tokens, kv.bits_per_element)
 
 
 def layer_gemms(d: Decoder, tokens: int) -> list[tuple[str, GemmShape, bool]]:
@@ -101,16 +107,18 @@ def _check(d: Decoder, prompt: int, new: int) -> None:
 
 
 def _phase(hw: Accelerator, d: Decoder, phase: str, tokens: int, contexts: range, steps: int,
-           weights: StoredFormat, kv: StoredFormat, arith: Arithmetic) -> list[GemmRow]:
+           weights: StoredFormat, kv: StoredFormat, arith: Arithmetic,
+           kv_sram: KvSramSpec | None) -> list[GemmRow]:
     rows = []
     for name, shape, writes_kv in layer_gemms(d, tokens):
-        cost = cost_gemm(hw, name, shape, weights, arith, "weights", kv if writes_kv else None)
+        cost = cost_gemm(hw, name, shape, weights, arith, "weights", kv if writes_kv else None,
+                         kv_sram=kv_sram)
         rows.append(GemmRow(name, phase, d.layers * steps, cost.repeated(d.layers * steps)))
     qk_total = av_total = None
     for context in contexts:
         qk_shape, av_shape = attention_shapes(d, tokens, context)
-        qk = cost_gemm(hw, "attn_qk", qk_shape, kv, arith, "kv", softmax=True)
-        av = cost_gemm(hw, "attn_av", av_shape, kv, arith, "kv")
+        qk = cost_gemm(hw, "attn_qk", qk_shape, kv, arith, "kv", softmax=True, kv_sram=kv_sram)
+        av = cost_gemm(hw, "attn_av", av_shape, kv, arith, "kv", kv_sram=kv_sram)
         qk_total = qk if qk_total is None else qk_total + qk
         av_total = av if av_total is None else av_total + av
     if qk_total is not None:
@@ -123,11 +131,14 @@ def _phase(hw: Accelerator, d: Decoder, phase: str, tokens: int, contexts: range
 
 
 def cost_generation(hw: Accelerator, d: Decoder, prompt: int, new: int, weights: StoredFormat,
-                    kv: StoredFormat, arith: Arithmetic) -> Generation:
-    """Every GEMM of the prefill and of the D decode steps, costed (see module doc)."""
+                    kv: StoredFormat, arith: Arithmetic, kv_memory: str = "dram") -> Generation:
+    """Every GEMM of the prefill and of the D decode steps, costed (see module doc);
+    kv_memory 'dram' or 'sram' (kv_memory.py)."""
     _check(d, prompt, new)
-    rows = _phase(hw, d, "prefill", prompt, range(prompt, prompt + 1), 1, weights, kv, arith)
+    kv_sram = kv_sram_of(hw, kv_memory, kv_cache_bytes(d, prompt + new, kv))
+    rows = _phase(hw, d, "prefill", prompt, range(prompt, prompt + 1), 1, weights, kv, arith,
+                  kv_sram)
     if new:
         rows += _phase(hw, d, "decode", 1, range(prompt + 1, prompt + new + 1), new, weights,
-                       kv, arith)
-    return Generation(d, prompt, new, weights, kv, arith, tuple(rows))
+                       kv, arith, kv_sram)
+    return Generation(d, prompt, new, weights, kv, arith, tuple(rows), kv_memory)

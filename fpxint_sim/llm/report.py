@@ -26,6 +26,7 @@ def _counters(cost: GemmCost, hw: Accelerator) -> dict:
             "dram_bytes": {"weights": cost.weight_bytes, "kv_cache": cost.kv_bytes,
                            "activations": cost.activation_bytes,
                            "total": r.dram_read_bytes + r.dram_write_bytes},
+            "kv_sram_bytes": cost.kv_sram_bytes,
             "energy_pj": dict(r.energy_pj), "energy_total_pj": r.energy_total_pj}
 
 
@@ -57,7 +58,7 @@ def generate_document(gen: Generation, hw: Accelerator, run_info: dict) -> dict:
             "name", "source", "d_model", "layers", "heads", "kv_heads", "head_dim", "d_ff",
             "vocab", "mlp", "max_context")},
             "prompt_tokens": gen.prompt_tokens, "new_tokens": gen.new_tokens,
-            "weights": gen.weights.name, "kv_cache": gen.kv.name, "kv_memory": "dram",
+            "weights": gen.weights.name, "kv_cache": gen.kv.name, "kv_memory": gen.kv_memory,
             "arithmetic": gen.arith.kind,
             "activation_terms": gen.arith.a_terms if gen.arith.kind == "w4a4" else None,
             "w4a16": None if hw.w4a16 is None else dataclasses.asdict(hw.w4a16),
@@ -75,7 +76,8 @@ def summary_text(doc: dict) -> str:
     run = doc["run"]
     lines = [f"{run['decoder']['name']} on {run['hw']['name']}: prompt {run['prompt_tokens']}, "
              f"{run['new_tokens']} new tokens, {run['arithmetic']} weights {run['weights']}, "
-             f"KV cache {run['kv_cache']} in DRAM ({doc['kv_cache_bytes'] / 2**20:,.1f} MiB)"]
+             f"KV cache {run['kv_cache']} in {run['kv_memory'].upper()} "
+             f"({doc['kv_cache_bytes'] / 2**20:,.1f} MiB)"]
     for name, p in doc["phases"].items():
         b = p["dram_bytes"]
         lines.append(

@@ -70,6 +70,7 @@ def test_out_writes_the_three_files_and_refuses_foreign_dirs(toy, tmp_path, caps
     (["--new", "200"], "exceeds toy's max_context 128"),
     (["--arith", "w4a4", "--kv", "fp16"], "W4A4 runs on the integer MACs"),
     (["--hw", str(HW_CONFIG_DIR / "bitfusion_16x16.yaml")], "no w4a16 section"),
+    (["--kv-memory", "sram"], "--kv-memory sram needs a kv_sram section"),
 ])
 def test_bad_input_exits_2_with_one_line(toy, extra, message, capsys):
     argv = ["generate", "--model", toy, "--prompt", "4", "--new", "2", "--json", *extra]
