@@ -10,8 +10,8 @@ from fpxint_sim.report.templating import png_data_uri, render_page
 
 GEMM_COLUMNS = ("phase", "name", "runs", "precision", "cycles", "stall_cycles", "macs",
                 "vector_ops", "weights_bytes", "kv_cache_bytes", "activations_bytes",
-                "energy_total_pj", "intensity_macs_per_byte", "ridge_macs_per_byte", "bound",
-                "stall_fraction")
+                "kv_sram_bytes", "energy_total_pj", "intensity_macs_per_byte",
+                "ridge_macs_per_byte", "bound", "stall_fraction")
 GENERATE_FILES = ("report.json", "gemms.csv", "report.html")
 
 
