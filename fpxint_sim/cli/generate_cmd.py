@@ -33,8 +33,9 @@ def add_parser(sub):
     p.add_argument("--arith", choices=("w4a16", "w4a4"), default="w4a16",
                    help="w4a16 (default): INT4 weight terms x 16-bit float activations, as the "
                    "description's w4a16 section says; w4a4: the integer path")
-    p.add_argument("--w-terms", type=int, default=1, help="INT4 weight terms (default 1)")
-    p.add_argument("--weights", help="stored weight format instead of --w-terms: fp16, int8 "
+    w = p.add_mutually_exclusive_group()
+    w.add_argument("--w-terms", type=int, default=1, help="INT4 weight terms (default 1)")
+    w.add_argument("--weights", help="stored weight format instead of --w-terms: fp16, int8 "
                    "or int4x<T>")
     p.add_argument("--a-terms", type=int, default=2,
                    help="w4a4: INT4 activation terms (default 2)")
