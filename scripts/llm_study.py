@@ -30,6 +30,7 @@ W_TERMS = (1, 2, 3, 4)
 KV_FORMATS = ("fp16", "int8", "int4x2")
 SETUPS = (("w4a16", "int4xfp16"), ("w4a16", "dequant_fp16"), ("w4a4", None))
 FREE_PCT = 5.0  # an extra term is "nearly free" when it adds less than this to the decode time
+TARGET_ERROR = 1e-3  # enough accuracy: MiniLM 1 - mean cosine at most this
 
 
 def points(prompt: int, new: int):
@@ -124,6 +125,28 @@ def collect_accuracy(folder: Path) -> list[dict]:
     return rows
 
 
+def terms_needed(accuracy: list[dict], label_prefix: str) -> int | None:
+    """Fewest weight terms whose MiniLM 1 - mean cosine is at most TARGET_ERROR (None: never)."""
+    ok = [a["w_terms"] for a in accuracy if a["label"].startswith(label_prefix)
+          and 1 - a["mean_cosine"] <= TARGET_ERROR]
+    return min(ok) if ok else None
+
+
+def verdicts(summary: list[dict], accuracy: list[dict]) -> list[dict]:
+    """Per setup and bandwidth (INT8 KV cache): the terms accuracy needs, what they cost, what
+    the next term would add, and how many terms are nearly free."""
+    out = []
+    for s in sorted(summary, key=lambda s: (s["arith"], s["dram_gb_per_s"])):
+        if s["kv"] != "int8":
+            continue
+        n = terms_needed(accuracy, "W4A4" if s["arith"] == "w4a4" else "W4A16")
+        out.append({"arith": s["arith"], "dram_gb_per_s": s["dram_gb_per_s"], "needed": n,
+                    "ms_needed": s["ms"][n - 1] if n and n <= len(s["ms"]) else None,
+                    "next_pct": s["extra_pct"][n - 1] if n and n < len(s["ms"]) else None,
+                    "free_terms": s["free_terms"]})
+    return out
+
+
 def markdown(summary: list[dict], accuracy: list[dict] | None, prompt: int, new: int,
              seconds: float) -> str:
     lines = ["# Llama-2-7B decode: what an extra INT4 weight term costs",
@@ -151,6 +174,19 @@ def markdown(summary: list[dict], accuracy: list[dict] | None, prompt: int, new:
         for a in accuracy:
             lines.append(f"| {a['label']} | {a['w_terms']} | {a['mean_cosine']:.6f} | "
                          f"{a['min_cosine']:.6f} | {a['nn_agreement']:.3f} |")
+        lines += ["", "## Where an extra weight term stops being worth its bandwidth", "",
+                  f"Accuracy target: MiniLM 1 - mean cosine <= {TARGET_ERROR:g} (the W4A16 "
+                  "table serves the W4A16 setups, the W4A4 table W4A4). 'needed': the fewest "
+                  "terms that reach it; 'next term': what one more would add to the decode time; "
+                  f"'free terms': terms within {FREE_PCT:g} % of one term's time. KV cache int8.",
+                  "", "| arithmetic | GB/s | needed | ms/token at needed | next term | "
+                  "free terms |", "|---|---:|---:|---:|---:|---:|"]
+        for v in verdicts(summary, accuracy):
+            needed = v["needed"] if v["needed"] else "not reached (1..6)"
+            ms = f"{v['ms_needed']:.2f}" if v["ms_needed"] else "-"
+            nxt = f"{v['next_pct']:+.1f} %" if v["next_pct"] is not None else "-"
+            lines.append(f"| {v['arith']} | {v['dram_gb_per_s']:g} | {needed} | {ms} | {nxt} | "
+                         f"{v['free_terms']} |")
     return "\n".join(lines) + "\n"
 
 
@@ -179,6 +215,8 @@ def main() -> None:
                 "src": png_data_uri(p)} for kv, p in pngs.items()]
     html = render_page("llm_study.html.j2", title="Llama-2-7B decode: weight terms vs bandwidth",
                        summary=summary, accuracy=accuracy or [], figures=figures,
+                       verdicts=verdicts(summary, accuracy) if accuracy else [],
+                       target=TARGET_ERROR,
                        intro=md.split("\n\n")[1], free_pct=FREE_PCT)
     (out / "index.html").write_text(html)
     print(f"{len(rows)} points in {seconds:.1f} s; wrote {out}/sweep.csv, summary.md, "
