@@ -14,6 +14,7 @@ from fpxint_sim.cli import (
     compare_cmd,
     demo_cmd,
     expand_cmd,
+    generate_cmd,
     lower_cmd,
     run_cmd,
     sweep_cmd,
@@ -22,7 +23,7 @@ from fpxint_sim.cli import (
 from fpxint_sim.errors import InputError
 
 COMMANDS = (demo_cmd, run_cmd, verify_cmd, lower_cmd, expand_cmd, accuracy_cmd, sweep_cmd,
-            compare_cmd)
+            compare_cmd, generate_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

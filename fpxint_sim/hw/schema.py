@@ -132,6 +132,42 @@ class VectorUnitSpec:
     vector_energy_pj_per_op: float = field(default=4.6, metadata=NON_NEGATIVE)
 
 
+FLOAT_FORMATS = ("fp16", "bf16")  # 16-bit float activations of weight-only (W4A16) arithmetic
+W4A16_MACS = ("int4xfp16", "dequant_fp16")
+
+
+@dataclass(frozen=True)
+class W4A16Spec:
+    """Weight-only arithmetic (W4A16): INT4 weight terms against 16-bit float activations.
+
+    w4a16_mac 'int4xfp16': INT4 x FP16 MAC units, one job per weight term; the vector unit
+    scales and sums the terms' outputs. 'dequant_fp16': the vector unit rebuilds each FP16
+    weight from its INT4 terms (one multiply-add per term) and feeds FP16 x FP16 MACs.
+    fp16_* figures are also the rate and energy of 16-bit float x float products (attention
+    over an FP16 KV cache). An unset energy comes from the technology table at the node;
+    bf16 is charged as fp16 (the table has no separate BF16 multiplier).
+    """
+
+    activation_format: str = "fp16"
+    w4a16_mac: str = "int4xfp16"
+    int4xfp16_macs_per_pe_per_cycle: int = field(default=1, metadata=POSITIVE)
+    fp16_macs_per_pe_per_cycle: int = field(default=1, metadata=POSITIVE)
+    int4xfp16_mac_energy_pj: float | None = field(default=None, metadata=NON_NEGATIVE)
+    fp16_mac_energy_pj: float | None = field(default=None, metadata=NON_NEGATIVE)
+
+
+@dataclass(frozen=True)
+class KvSramSpec:
+    """An on-chip store for an LLM's KV cache (`generate --kv-memory sram`): its capacity, the
+    bytes per cycle it feeds the array buffers, and its access energy (required: the table's SRAM
+    fit ends at 1 MiB). A cache that does not fit is refused, not spilled."""
+
+    kv_sram_kib: float = field(metadata=POSITIVE)
+    kv_sram_bw_bytes_per_cycle: float = field(metadata=POSITIVE)
+    kv_sram_read_energy_pj_per_byte: float = field(metadata=NON_NEGATIVE)
+    kv_sram_write_energy_pj_per_byte: float = field(metadata=NON_NEGATIVE)
+
+
 @dataclass(frozen=True)
 class AreaSpec:
     """Area overrides; unset (None) figures come from the technology table at the node."""
@@ -152,6 +188,8 @@ class Accelerator:
     dram: DramSpec = field(default_factory=DramSpec)
     vector_unit: VectorUnitSpec = field(default_factory=VectorUnitSpec)
     area: AreaSpec = field(default_factory=AreaSpec)
+    w4a16: W4A16Spec | None = None  # no section: the PEs have no 16-bit float MACs
+    kv_sram: KvSramSpec | None = None  # no section: the KV cache can only live in DRAM
     technology_node_nm: int = 45
     dram_type: str = "DDR4"
     clock_mhz: float = field(default=1000.0, metadata=POSITIVE)
@@ -174,6 +212,8 @@ SECTIONS = {
     "dram": DramSpec,
     "vector_unit": VectorUnitSpec,
     "area": AreaSpec,
+    "w4a16": W4A16Spec,
+    "kv_sram": KvSramSpec,
 }
 TOP_LEVEL_KEYS = ("name", "description", "clock_mhz", "static_power_mw", "technology_node_nm",
                   "dram_type", *SECTIONS)

@@ -2,7 +2,8 @@
 
 Checks, in order: unknown keys (with the closest valid key suggested), missing required keys,
 types, sizes/rates > 0 and energies >= 0, then the semantic rules (dataflow, operand types,
-per-precision tables, accumulator width and overflow mode, pair_saturate_int16 operands).
+per-precision tables, accumulator width and overflow mode, pair_saturate_int16 operands, the
+w4a16 section's activation format and MAC kind).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from fpxint_sim.errors import InputError
 from fpxint_sim.hw import schema
 from fpxint_sim.hw.schema import Accelerator
 from fpxint_sim.hw.technology import apply_technology
+from fpxint_sim.hw.w4a16_energy import apply_w4a16_technology
 from fpxint_sim.tech import memory, nodes
 
 Lines = dict[tuple[str, ...], int]
@@ -195,9 +197,20 @@ def build_accelerator(raw, path: str, lines: Lines | None = None) -> Accelerator
     arith = raw.get("arithmetic")
     _check_arithmetic(top.get("arithmetic", schema.ArithmeticSpec()), where,
                       isinstance(arith, dict) and "mac_energy_pj" in arith)
+    if "w4a16" in top:
+        _check_w4a16(top["w4a16"], where)
     hw = Accelerator(**top, source_path=path)
     _check_technology(hw, where)
-    return apply_technology(hw, raw, where.error)
+    return apply_w4a16_technology(apply_technology(hw, raw, where.error), raw)
+
+
+def _check_w4a16(w: schema.W4A16Spec, where: _Where) -> None:
+    """Named choices of the weight-only (W4A16) section."""
+    for key, value, allowed in (("activation_format", w.activation_format, schema.FLOAT_FORMATS),
+                                ("w4a16_mac", w.w4a16_mac, schema.W4A16_MACS)):
+        if value not in allowed:
+            raise where.error(("w4a16", key), f"'{value}' is not one of {', '.join(allowed)}"
+                              + _suggest(value, allowed))
 
 
 def _check_technology(hw: Accelerator, where: _Where) -> None:

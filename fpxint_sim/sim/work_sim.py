@@ -58,14 +58,15 @@ def _no_jobs() -> LayerSchedule:
 LAYER_OUTPUT_BITS = 32  # the layer's float output (fp32), written once for the next layer
 
 
-def layer_epilogue_traffic(hw: Accelerator, work: LayerWork) -> JobResult:
+def layer_epilogue_traffic(hw: Accelerator, work: LayerWork,
+                           output_bits: int = LAYER_OUTPUT_BITS) -> JobResult:
     """Memory traffic of the epilogue, once per layer: the vector unit reads every job's
     accumulators from the ofmap buffer (they never go to DRAM: the scaled sum is formed on chip)
     and the layer's fp32 output is written to DRAM once, after the last job; with limited DRAM
     bandwidth that write-back is counted as stall cycles (not overlapped: conservative)."""
     g = work.gemm
     acc_bytes = packed_bytes(g.m * g.n, hw.arithmetic.accumulator_bits) * len(work.pairs)
-    out_bytes = packed_bytes(g.m * g.n, LAYER_OUTPUT_BITS)
+    out_bytes = packed_bytes(g.m * g.n, output_bits)
     energy = dict.fromkeys(ENERGY_COMPONENTS, 0.0)
     energy["ofmap_sram"] = acc_bytes * hw.sram.energy_pj_per_byte("ofmap", "read")
     energy["dram"] = out_bytes * hw.dram.dram_write_energy_pj_per_byte
@@ -77,13 +78,14 @@ def layer_epilogue_traffic(hw: Accelerator, work: LayerWork) -> JobResult:
                      ofmap_dram_write_bytes=out_bytes, energy_pj=energy)
 
 
-def simulate_layer_work(hw: Accelerator, work: LayerWork,
-                        memory_model: str = "fpxint") -> LayerRun:
+def simulate_layer_work(hw: Accelerator, work: LayerWork, memory_model: str = "fpxint",
+                        output_bits: int = LAYER_OUTPUT_BITS) -> LayerRun:
     """Schedule and count one layer's jobs (a layer with no pairs costs nothing).
 
     Jobs hand their accumulators to the epilogue unit on chip (out_bits=0); the epilogue's own
     traffic (layer_epilogue_traffic) is added once to every order. memory_model: 'fpxint' or
-    'scalesim' (SCALE-Sim's scratchpads per job, see simulate_job).
+    'scalesim' (SCALE-Sim's scratchpads per job, see simulate_job). output_bits: width of the
+    layer's output as written to DRAM (fp32 by default; 16 for an LLM's fp16 activations).
     """
     if not work.pairs:
         return LayerRun(work, _no_jobs(), {})
@@ -96,7 +98,7 @@ def simulate_layer_work(hw: Accelerator, work: LayerWork,
     a_ops = {j: operands[(i, j)].activation for i, j in work.pairs}
     sched = schedule_layer_jobs(hw, work.gemm, work.pairs, w_ops, a_ops, ops,
                                 out_bits=0, memory_model=memory_model)
-    tail = layer_epilogue_traffic(hw, work)
+    tail = layer_epilogue_traffic(hw, work, output_bits)
     sched = LayerSchedule({k: (v + tail).repeated(work.groups) for k, v in sched.orders.items()},
                           sched.best_order)
     jobs = {p: simulate_job(hw, work.gemm, operands[p].weight, operands[p].activation, ops[p],
