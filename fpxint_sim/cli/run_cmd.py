@@ -61,6 +61,7 @@ def _settings(args, hw) -> dict:
     """Expansion settings with defaults filled in (fpxint_sim/expansion_defaults.py), checked
     against the accelerator."""
     from fpxint_sim.cli.expansion_args import settings_from_args
+    from fpxint_sim.quant.uniform import check_bits
     from fpxint_sim.sim.job import check_operand_bits
 
     if args.topology:
@@ -72,6 +73,8 @@ def _settings(args, hw) -> dict:
     _positive("a_max_terms", args.a_max_terms)
     _positive("truncate", args.truncate, 2)
     full = settings_from_args(args)
+    for flag in ("w_bits", "a_bits"):  # integer terms on both sides: 2..8 bits
+        check_bits(full[flag], f"--{flag.replace('_', '-')}")
     check_operand_bits(hw, full["w_bits"], full["a_bits"])
     s = {k: full[k] for k in ("w_bits", "a_bits", "w_terms", "a_terms", "truncate", "a_clip")}
     if args.topology:

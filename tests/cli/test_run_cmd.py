@@ -128,6 +128,8 @@ def test_model_run_gemm_shapes_follow_the_layers(model_report):
     (lambda d: ["--topology", str(RESNET18), "--w-bits", "8", "--hw",
                 str(Path(__file__).parents[2] / "hw_configs" / "edge_int4_os_8x8.yaml")],
      "weight terms are int8, which no weight type"),
+    (lambda d: ["--topology", str(RESNET18), "--w-bits", "0"], "--w-bits=0 is unsupported"),
+    (lambda d: ["--topology", str(RESNET18), "--a-bits", "1"], "--a-bits=1 is unsupported"),
 ])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, make, match):
     out = tmp_path / "rep"
