@@ -41,7 +41,7 @@ def run(args) -> int:
     from fpxint_sim.dse.run_store import read_rows
     from fpxint_sim.dse.runner import run_sweep, worker_count
     from fpxint_sim.dse.space import load_space
-    from fpxint_sim.dse.summary import write_summary
+    from fpxint_sim.dse.summary import front_name, write_summary
 
     workers, note = worker_count(args.workers)
     if note and not args.scheduler:
@@ -72,7 +72,8 @@ def run(args) -> int:
               f"{stats['accuracy_seconds']:.1f} s for {stats['settings']} expansion settings, "
               f"performance model {stats['performance_seconds']:.1f} s "
               f"({doc['points_per_second']:.0f} points/s)")
-        print(f"3-D Pareto front (error, energy, latency): {summary['pareto_points']} points; "
+        print(f"{front_name(objectives).replace(' front', ' Pareto front')}: "
+              f"{summary['pareto_points']} points; "
               f"summary: {out / 'summary.html'}")
         if summary["best"]:
             b = summary["best"]

@@ -19,6 +19,10 @@ def _front(ctx: dict) -> str:
     return ctx.get("front_name", "3-D front (error, energy, latency)")
 
 
+def _rank_rule(ctx: dict) -> str:
+    return "energy × latency × area" if "4-D" in _front(ctx) else "energy × latency"
+
+
 def _figures_line(ctx: dict) -> str:
     m = ctx["meta"]
     e, lat = ctx["figures"][0]["front2d"], ctx["figures"][1]["front2d"]
@@ -41,7 +45,7 @@ def summary_markdown(ctx: dict) -> str:
     m, best = ctx["meta"], ctx["best"]
     cols = list(next(iter(ctx["settings"].values())))
     md = [f"# Sweep summary: {m['space']} on {m['model']}", "", _figures_line(ctx),
-          f"Budgets: {ctx['budgets']}. Ranking: lowest energy × latency, then error.", ""]
+          f"Budgets: {ctx['budgets']}. Ranking: lowest {_rank_rule(ctx)}, then error.", ""]
     if best:
         md.append("**Best point under the budgets:** " + _point_text(
             best, ctx["settings"][best["point_id"]], ("µJ", 1e6)))
@@ -93,7 +97,8 @@ def summary_html(ctx: dict) -> str:
     m = ctx["meta"]
     return render_page(
         "sweep.html.j2", title=f"Sweep: {m['space']} on {m['model']}",
-        counts=_figures_line(ctx), front=_front(ctx), budgets=ctx["budgets"], figures=figures,
+        counts=_figures_line(ctx), front=_front(ctx), rank_rule=_rank_rule(ctx),
+        budgets=ctx["budgets"], figures=figures,
         header=header,
         text_cols={1, 2, *range(7, 7 + len(cols))}, rows=rows, e_unit=e_unit[0],
         best=None if not best else {
