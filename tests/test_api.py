@@ -2,6 +2,7 @@
 table, lazy import, and bad arguments."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,23 +18,20 @@ from fpxint_sim.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 TPU = ROOT / "hw_configs" / "tpu_like_int8_ws_32x32.yaml"
-README_EXAMPLE = f"""
-import torch, fpxint_sim
-from torch import nn
 
-model = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),
-                      nn.Flatten(), nn.Linear(8 * 16 * 16, 10)).eval()
-run = fpxint_sim.emulate(model, torch.randn(2, 3, 16, 16), hw="{TPU}")
-print(run.report["totals"]["cycles"], run.report["quality"]["top1_agreement"])
-print(run.verify().ok)
-rows = run.layers_table()
-print(len(rows), rows[0]["name"], rows[0]["energy_pj.mac"] > 0)
-"""
+
+def readme_example() -> str:
+    """The README's Python API example, as written there (run from the repository root)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    found = [b for b in blocks if "fpxint_sim.emulate(" in b]
+    assert len(found) == 1, "the README has one emulate example"
+    return found[0]
 
 
 def test_readme_example_runs():
-    out = subprocess.run([sys.executable, "-c", README_EXAMPLE], capture_output=True, text=True,
-                         check=True).stdout.split("\n")
+    out = subprocess.run([sys.executable, "-c", readme_example()], capture_output=True,
+                         text=True, check=True, cwd=ROOT).stdout.split("\n")
     cycles, agreement = out[0].split()
     assert int(cycles) > 0 and 0.0 <= float(agreement) <= 1.0
     assert out[1] == "True" and out[2] == "2 0 True"
