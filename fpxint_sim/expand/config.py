@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from fpxint_sim import expansion_defaults as D
@@ -53,6 +54,11 @@ class ExpansionConfig:
                 raise InputError("truncate K must be >= 2 (the pair i = j = 1 has i + j = 2)")
         if self.scale_policy not in POLICIES:
             raise InputError(f"scale_policy must be one of {POLICIES}, got {self.scale_policy!r}")
+        clip = self.a_clip
+        fixed = isinstance(clip, (int, float)) and not isinstance(clip, bool) and \
+            math.isfinite(clip) and clip > 0
+        if clip is not None and clip != "laplace" and not fixed:
+            raise InputError(f"a_clip must be null, 'laplace' or a clip value > 0, got {clip!r}")
 
     @property
     def float_weights(self) -> bool:

@@ -10,6 +10,7 @@ The comparison is a plain dict (schema fpxint_sim.compare/1), written as compare
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from fpxint_sim.errors import InputError
@@ -48,13 +49,32 @@ def load_report(folder: str | Path) -> dict:
     schema = doc.get("schema") if isinstance(doc, dict) else None
     if not isinstance(schema, str) or not schema.startswith(SCHEMA_PREFIX):
         raise InputError(f"{path}: not an fpxint_sim run report (schema {schema!r})")
+    _check_finite(path, "totals", doc.get("totals"))
+    samples = (doc.get("run") or {}).get("source", {}).get("samples") \
+        if isinstance(doc.get("run"), dict) and isinstance(doc["run"].get("source"), dict) else None
+    if samples is not None and (isinstance(samples, bool) or not isinstance(samples, int)
+                                or samples < 1):
+        raise InputError(f"{path}: key run.source.samples must be a positive integer, "
+                         f"got {samples!r}")
     try:  # every figure the comparison reads is there and numeric
         _per_inference(doc)
         _layer_costs(doc, 1)
         _run_entry(folder, "", doc)
-    except (KeyError, TypeError, AttributeError, ZeroDivisionError) as e:
+    except (KeyError, TypeError, AttributeError, ZeroDivisionError, ValueError) as e:
         raise InputError(f"{path}: not a complete run report ({type(e).__name__}: {e})") from None
     return doc
+
+
+def _check_finite(path: Path, key: str, value) -> None:
+    """Every number under `key` is a finite int or float (not a bool), or one InputError
+    naming the file and the key: a report with NaN, inf or text in its totals is refused."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_finite(path, f"{key}.{k}", v)
+    elif isinstance(value, bool) or (value is not None and not isinstance(value, (int, float))):
+        raise InputError(f"{path}: key {key} must be a number, got {value!r}")
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise InputError(f"{path}: key {key} must be finite, got {value!r}")
 
 
 def _labels(folders: list[str]) -> list[str]:

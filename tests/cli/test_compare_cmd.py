@@ -126,6 +126,25 @@ def test_a_folder_without_a_valid_report_is_refused(reports, tmp_path, capsys):
     assert "not a complete run report" in one_error_line(capsys)
 
 
+@pytest.mark.parametrize(("edit", "match"), [
+    (lambda d: d["totals"].__setitem__("utilization", "x"),
+     "key totals.utilization must be a number"),
+    (lambda d: d["totals"]["energy_pj"].__setitem__("dram", float("nan")),
+     "key totals.energy_pj.dram must be finite"),
+    (lambda d: d["totals"].__setitem__("jobs", True), "key totals.jobs must be a number"),
+    (lambda d: d["run"]["hw"].__setitem__("clock_mhz", "fast"), "not a complete run report"),
+])
+def test_a_report_with_wrong_values_is_refused_naming_the_key(reports, tmp_path, capsys, edit,
+                                                               match):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    doc = load(reports["bitfusion"])
+    edit(doc)
+    (bad / "report.json").write_text(json.dumps(doc))  # json.dumps writes NaN as NaN
+    assert main(["compare", str(reports["bitfusion"]), str(bad)]) == 2
+    assert match in one_error_line(capsys)
+
+
 def test_reports_of_different_schema_versions_are_refused(reports, tmp_path, capsys):
     other = tmp_path / "v2"
     other.mkdir()

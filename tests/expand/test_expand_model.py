@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 import fpxint_sim as F
+from fpxint_sim.errors import InputError
 from fpxint_sim.expand import ExpansionConfig, expand_model
 from fpxint_sim.expand.fold_bn import fold_batchnorm
 from fpxint_sim.models import load_digits_cnn, load_digits_test
@@ -115,3 +116,10 @@ def test_expanded_output_is_deterministic():
     em = expand_model(model, ExpansionConfig())
     with torch.no_grad():
         assert np.array_equal(em(x[:50]).numpy(), em(x[:50]).numpy())
+
+
+@pytest.mark.parametrize("clip", ["foo", -1.0, 0, float("nan"), True])
+def test_a_clip_that_is_not_laplace_none_or_positive_is_refused(clip):
+    with pytest.raises(InputError, match="a_clip must be null, 'laplace' or a clip value > 0"):
+        ExpansionConfig(a_clip=clip)
+    assert ExpansionConfig(a_clip=2.5).a_clip == 2.5 and ExpansionConfig(a_clip=None).a_clip is None
