@@ -50,7 +50,10 @@ def weight_convergence_line(bits: int = 4, max_terms: int = 4) -> str:
 
 def run(args) -> int:
     from fpxint_sim.cli import run_cmd
+    from fpxint_sim.report.output_dir import check_out_dir
 
+    if args.out:
+        check_out_dir(args.out)  # refuse a folder of user files before printing anything
     if not getattr(args, "json", False):
         print(weight_convergence_line())
     return run_cmd.run(demo_run_args(args.out, getattr(args, "json", False)))

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
 import sys
 from pathlib import Path
+
+
+def budget(text: str) -> float:
+    """A sweep budget: a finite number >= 0 (argparse turns the error into exit 2)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text!r}")
+    return value
 
 
 def add_parser(sub):
@@ -23,10 +36,10 @@ def add_parser(sub):
                    help="local processes (default: 2; at most the CPU count)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask scheduler")
     p.add_argument("--resume", action="store_true", help="run only the points not yet in OUT")
-    p.add_argument("--max-error", type=float)
-    p.add_argument("--max-energy", type=float, help="uJ per inference")
-    p.add_argument("--max-latency", type=float, help="us per inference")
-    p.add_argument("--max-area", type=float, help="mm^2 of the accelerator at its node")
+    p.add_argument("--max-error", type=budget, help="error budget (a finite number >= 0)")
+    p.add_argument("--max-energy", type=budget, help="uJ per inference")
+    p.add_argument("--max-latency", type=budget, help="us per inference")
+    p.add_argument("--max-area", type=budget, help="mm^2 of the accelerator at its node")
     p.add_argument("--rank-area", action="store_true",
                    help="Pareto front over error, energy, latency and area; rank by "
                    "energy x latency x area")
