@@ -24,6 +24,11 @@ QUALITY = {
     "float_accuracy": "accuracy of the float model",
     "top1_agreement": "top-1 agreement with the float model",
     "max_abs_logit_error": "max |logit error| against the float model",
+    "max_abs_error": "max |output error| against the float model",
+    "sqnr_db": "output SQNR against the float model (dB)",
+    "mean_cosine": "mean cosine with the float model's outputs",
+    "min_cosine": "lowest cosine with the float model's outputs",
+    "nn_agreement": "nearest-neighbour agreement with the float model",
 }
 EXPANSION = {
     "w_bits": "bits per weight term", "a_bits": "bits per activation term",
