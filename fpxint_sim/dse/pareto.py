@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 OBJECTIVES = ("error", "energy_uj", "latency_us")
 OBJECTIVES_WITH_AREA = (*OBJECTIVES, "area_mm2")
@@ -11,14 +12,43 @@ OBJECTIVES_WITH_AREA = (*OBJECTIVES, "area_mm2")
 def pareto_mask(values: np.ndarray) -> np.ndarray:
     """values (n, k), smaller is better: True where no row is <= everywhere and < somewhere.
 
-    Identical rows do not dominate each other, so ties all stay on the front.
+    Identical rows do not dominate each other, so ties all stay on the front. Rows are visited
+    in lexicographic order, where a dominator always comes first, and each is compared with the
+    front found so far only (a dominated dominator implies a dominating front point): O(n f) for
+    a front of f points, not O(n^2).
     """
-    v = np.asarray(values, dtype=np.float64)
-    keep = np.ones(len(v), dtype=bool)
-    for i in range(len(v)):
-        le = np.all(v <= v[i], axis=1)
-        lt = np.any(v < v[i], axis=1)
-        keep[i] = not np.any(le & lt)
+    v = np.ascontiguousarray(values, dtype=np.float64)
+    if v.ndim != 2 or len(v) == 0:
+        return np.ones(len(v), dtype=bool)
+    order = np.lexsort(v.T[::-1]).astype(np.int64)  # first objective is the primary key
+    return _skyline(v, order)
+
+
+@njit(cache=True)
+def _skyline(v, order):
+    n, k = v.shape
+    keep = np.zeros(n, np.bool_)
+    front_rows = np.empty(n, np.int64)
+    nf = 0
+    for idx in range(n):
+        q = order[idx]
+        dominated = False
+        for f in range(nf):
+            p = front_rows[f]
+            le, lt = True, False
+            for c in range(k):
+                if not v[p, c] <= v[q, c]:  # NaN compares false: it never dominates
+                    le = False
+                    break
+                if v[p, c] < v[q, c]:
+                    lt = True
+            if le and lt:
+                dominated = True
+                break
+        if not dominated:
+            keep[q] = True
+            front_rows[nf] = q
+            nf += 1
     return keep
 
 

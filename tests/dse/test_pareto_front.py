@@ -12,12 +12,23 @@ def dominated(v, i):
     return any(np.all(v[j] <= v[i]) and np.any(v[j] < v[i]) for j in range(len(v)) if j != i)
 
 
-@given(hnp.arrays(np.float64, st.tuples(st.integers(1, 30), st.integers(1, 3)),
-                  elements=st.integers(0, 5).map(float)))
+@given(hnp.arrays(np.float64, st.tuples(st.integers(1, 40), st.integers(1, 4)),
+                  elements=st.integers(0, 5).map(float) | st.sampled_from([np.inf, 0.5])))
 def test_mask_is_exactly_the_set_of_non_dominated_points(v):
     mask = pareto_mask(v)
     assert [bool(m) for m in mask] == [not dominated(v, i) for i in range(len(v))]
     assert mask.any()
+
+
+def test_a_large_front_is_found_without_comparing_every_pair():
+    """20,000 points on a 3-D front (a sphere octant: none dominates another) plus 20,000
+    dominated copies: the front is exactly the first half."""
+    rng = np.random.default_rng(0)
+    d = np.abs(rng.standard_normal((20000, 3)))
+    d /= np.linalg.norm(d, axis=1, keepdims=True)
+    v = np.vstack([d, d + 0.5])
+    mask = pareto_mask(v)
+    assert mask[:20000].all() and not mask[20000:].any()
 
 
 def test_front_budgets_and_ranking():
