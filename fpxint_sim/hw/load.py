@@ -8,6 +8,7 @@ would otherwise expand to billions of nodes in a later repr, copy or json.dumps)
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -76,11 +77,22 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, reading exponent numbers without a dot (`5e2`, `1e-6`) as floats,
+    as YAML 1.2 and every user does (YAML 1.1 makes them strings)."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"),
+    list("-+0123456789"))
+
+
 def read_yaml(text: str, path: str) -> tuple[object, yaml.Node | None]:
     """(data, composed root node) of YAML `text`; InputError (one line) on bad or huge input."""
     loader = None
     try:
-        loader = yaml.SafeLoader(text)  # reads ahead: control characters fail here already
+        loader = _Loader(text)  # reads ahead: control characters fail here already
         root = loader.get_single_node()
         if root is None:
             return None, None

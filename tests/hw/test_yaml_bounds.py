@@ -78,3 +78,12 @@ def test_any_text_is_a_description_or_one_input_error(text):
         parse_yaml_description(text, "fuzz.yaml")
     except InputError as e:
         assert str(e).startswith("fuzz.yaml")
+
+
+def test_exponent_numbers_without_a_dot_are_numbers():
+    """`clock_mhz: 5e2` is 500.0 (YAML 1.2), not the string PyYAML's 1.1 rules make of it;
+    quoted it stays a string, and a word that only contains digits stays a word."""
+    from fpxint_sim.hw.load import read_yaml
+
+    data, _ = read_yaml('a: 5e2\nb: -1E-6\nc: "5e2"\nd: x5e2\ne: 7\n', "t.yaml")
+    assert data == {"a": 500.0, "b": -1e-6, "c": "5e2", "d": "x5e2", "e": 7}
