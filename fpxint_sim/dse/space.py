@@ -92,6 +92,10 @@ def load_space(path: str | Path) -> SweepSpace:
     if not isinstance(raw["base_hw"], str) or not raw["base_hw"].strip():
         raise _err(path, "base_hw", "expected the path of an accelerator description")
     base_path = (path.parent / raw["base_hw"]).resolve()
+    if base_path.suffix.lower() == ".cfg":
+        raise _err(path, "base_hw", f"{base_path.name} is a SCALE-Sim .cfg; a sweep varies the "
+                   "keys of a YAML description: write one (docs/performance_model.md section 10 "
+                   "lists how .cfg keys map to YAML keys)")
     try:
         base_raw, _ = read_yaml(read_text(base_path, "base_hw description"), str(base_path))
     except InputError as e:

@@ -159,3 +159,11 @@ def test_an_alias_bomb_in_a_space_is_refused_before_it_is_fingerprinted(tmp_path
     with pytest.raises(InputError, match="too large"):
         load_space(p)
     assert time.perf_counter() - started < 2.0
+
+
+def test_a_scalesim_cfg_as_base_hw_is_refused_with_the_reason(tmp_path):
+    (tmp_path / "scale.cfg").write_text("[architecture_presets]\nArrayHeight: 8\n")
+    p = tmp_path / "space.yaml"
+    p.write_text("base_hw: scale.cfg\nhw_axes: {array.array_rows: [4]}\n")
+    with pytest.raises(InputError, match="key 'base_hw'.*SCALE-Sim .cfg"):
+        load_space(p)
