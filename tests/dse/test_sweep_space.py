@@ -165,5 +165,5 @@ def test_a_scalesim_cfg_as_base_hw_is_refused_with_the_reason(tmp_path):
     (tmp_path / "scale.cfg").write_text("[architecture_presets]\nArrayHeight: 8\n")
     p = tmp_path / "space.yaml"
     p.write_text("base_hw: scale.cfg\nhw_axes: {array.array_rows: [4]}\n")
-    with pytest.raises(InputError, match="key 'base_hw'.*SCALE-Sim .cfg"):
+    with pytest.raises(InputError, match=r"key 'base_hw'.*SCALE-Sim \.cfg"):
         load_space(p)
