@@ -65,18 +65,20 @@ def _job(x: torch.Tensor, w: torch.Tensor, conv, pad_value, rec) -> torch.Tensor
     return y.reshape(n, oh, ow, o).permute(0, 3, 1, 2)
 
 
-FLOAT64_EXACT = 1 << 53  # every integer of magnitude up to 2^53 is a float64
+FLOAT32_EXACT = 1 << 24  # every integer of magnitude up to 2^24 is a float32
 
 
 def exact_product(x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
-    """x (R, K) @ w (O, K)^T, exact, int64. When K * max|x| * max|w| <= 2^53 every partial sum
-    (in any order) is an integer a float64 holds exactly, so float64 BLAS gives the exact sums
-    (fast); otherwise int64 matmul. Either way independent of the kernels under test."""
+    """x (R, K) @ w (O, K)^T, exact, int64. When K * max|x| * max|w| <= 2^24 every partial sum
+    (in any order) is an integer a float32 holds exactly, so float32 BLAS gives the exact sums
+    (measured 2.7x faster than torch's int64 matmul on a 12544 x 576 x 64 INT4 job, conversions
+    included; float64 was slower than int64); otherwise int64 matmul. Either way independent of
+    the kernels under test."""
     if x.numel() == 0 or w.numel() == 0:
         return torch.zeros((x.shape[0], w.shape[0]), dtype=torch.int64)
     bound = x.shape[1] * int(x.abs().max()) * int(w.abs().max())
-    if bound <= FLOAT64_EXACT:
-        return (x.to(torch.float64) @ w.to(torch.float64).T).to(torch.int64)
+    if bound <= FLOAT32_EXACT:
+        return (x.to(torch.float32) @ w.to(torch.float32).T).to(torch.int64)
     return x @ w.T
 
 
