@@ -31,6 +31,7 @@ def point_settings(point) -> dict:
         "DRAM (B/cycle)": "unlimited" if hw.dram.dram_bw_bytes_per_cycle is None
         else f"{hw.dram.dram_bw_bytes_per_cycle:g}",
         "clock (MHz)": f"{hw.clock_mhz:g}",
+        "node, DRAM": f"{hw.technology_node_nm} nm, {hw.dram_type}",
         "bits W/A": f"{e.w_bits}/{e.a_bits}",
         "weight terms": str(e.w_terms),
         "activation terms": a_terms,

@@ -106,4 +106,6 @@ def summary_html(ctx: dict) -> str:
             "figures": [("error", num(best["error"])),
                         ("energy", f"{num(best['energy_uj'] * 1e6 / e_unit[1])} {e_unit[0]}"),
                         ("latency", f"{num(best['latency_us'])} µs"),
-                        ("MAC utilization", percent(best["utilization"]))]})
+                        ("MAC utilization", percent(best["utilization"])),
+                        *((("area", f"{num(best['area_mm2'])} mm²"),)
+                          if best.get("area_mm2") is not None else ())]})
