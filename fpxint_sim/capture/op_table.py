@@ -10,18 +10,25 @@ from torch import nn
 from fpxint_sim.capture.captured import Captured, capture_model
 
 
+class _InputsRecorded(Exception):
+    """Stops `forward` at the module's first call: its inputs are all capture needs."""
+
+
 def module_inputs(module: nn.Module, forward) -> tuple[tuple, dict]:
     """(args, kwargs) of `module`'s first call inside `forward(module)` (a pre-hook records
-    them), so a model driven by a callable (tokenizer + encoder) can be captured."""
+    them), so a model driven by a callable (tokenizer + encoder) can be captured. The module
+    itself does not run: the hook stops `forward` there (a whole float forward saved)."""
     seen: list = []
 
     def hook(_m, args, kwargs):
-        if not seen:
-            seen.append((tuple(args), dict(kwargs)))
+        seen.append((tuple(args), dict(kwargs)))
+        raise _InputsRecorded
 
     handle = module.register_forward_pre_hook(hook, with_kwargs=True)
     try:
         forward(module)
+    except _InputsRecorded:
+        pass
     finally:
         handle.remove()
     if not seen:

@@ -75,6 +75,11 @@ def cost(row: dict, objectives=OBJECTIVES) -> float:
     return value * row["area_mm2"] if "area_mm2" in objectives else value
 
 
+def cost_rule(objectives=OBJECTIVES) -> str:
+    """The ranking figure of `cost`, in words for the summary."""
+    return "energy x latency x area" if "area_mm2" in objectives else "energy x latency"
+
+
 def ranked(rows: list[dict], objectives=OBJECTIVES) -> list[dict]:
     """Best first: lowest energy-delay (x area) product, then error, then point id."""
     return sorted(rows, key=lambda r: (cost(r, objectives), r["error"], r["point_id"]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from fpxint_sim.dse.pareto import OBJECTIVES, front, ranked, within_budgets
+from fpxint_sim.dse.pareto import OBJECTIVES, cost_rule, front, ranked, within_budgets
 from fpxint_sim.dse.space import load_space, points
 
 FIGURES = (("energy_uj", "pareto_energy.png", "error vs energy"),
@@ -95,6 +95,7 @@ def write_summary(out: Path, rows: list[dict], meta: dict, budgets: dict,
     best = feasible[0] if feasible else None
     context = {"meta": meta, "rows": rows, "pareto3": ranked(pareto3, objectives),
                "feasible": feasible, "front_name": front_name(objectives),
+               "rank_rule": cost_rule(objectives),
                "ordered": table_order(rows, ranked(pareto3, objectives), feasible, objectives),
                "best": best, "settings": settings, "figures": figures,
                "budgets": _budget_text(budgets)}

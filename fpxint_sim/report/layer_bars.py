@@ -54,6 +54,11 @@ def stacked_barh(labels: list[str], parts: list[list[float]], part_names: list[s
             continue
         ax.barh(y, values, left=left, color=colors[k % len(colors)], label=name, height=0.72)
         left = [a + b for a, b in zip(left, values)]
+    return _finish(fig, ax, y, labels, xlabel, longest)
+
+
+def _finish(fig, ax, y, labels: list[str], xlabel: str, longest: int) -> bytes:
+    """Label rows top-down, grid, legend above, a left margin for the longest name; PNG."""
     ax.set_yticks(y)
     ax.set_yticklabels(labels, fontsize=8)
     ax.invert_yaxis()
@@ -97,12 +102,4 @@ def grouped_barh(labels: list[str], series: list[list[float]], series_names: lis
     for k, (values, name) in enumerate(zip(series, series_names)):
         ys = [i - 0.4 + bar * (k + 0.5) for i in range(len(labels))]
         ax.barh(ys, values, height=bar * 0.95, color=COLORS[k % len(COLORS)], label=name)
-    ax.set_yticks(range(len(labels)))
-    ax.set_yticklabels(labels, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlabel(xlabel)
-    ax.grid(axis="x", alpha=0.3)
-    ax.set_axisbelow(True)
-    legend_above(ax)
-    fig.subplots_adjust(left=min(0.45, 0.02 + 0.0075 * longest))
-    return save_png(fig)
+    return _finish(fig, ax, range(len(labels)), labels, xlabel, longest)

@@ -20,7 +20,8 @@ def _front(ctx: dict) -> str:
 
 
 def _rank_rule(ctx: dict) -> str:
-    return "energy × latency × area" if "4-D" in _front(ctx) else "energy × latency"
+    """The ranking rule in words (fpxint_sim/dse/pareto.py cost_rule), as the sweep passed it."""
+    return ctx.get("rank_rule", "energy x latency")
 
 
 def _figures_line(ctx: dict) -> str:
@@ -30,7 +31,7 @@ def _figures_line(ctx: dict) -> str:
             f"{m['pruned']['unsupported_operands']:,} with operand widths the PEs lack). "
             f"{_front(ctx).replace(' front (', ' Pareto front over (')}: "
             f"{len(ctx['pareto3'])} "
-            f"points, ranked by energy x latency{' x area' if '4-D' in _front(ctx) else ''}. "
+            f"points, ranked by {_rank_rule(ctx)}. "
             f"2-D fronts: {e} points for error vs energy, {lat} for error vs latency.")
 
 

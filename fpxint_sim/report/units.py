@@ -13,22 +13,23 @@ ENERGY_UNITS = (("pJ", 1.0), ("nJ", 1e3), ("µJ", 1e6), ("mJ", 1e9), ("J", 1e12)
 TIME_UNITS = (("ns", 1e-3), ("µs", 1.0), ("ms", 1e3), ("s", 1e6))
 
 
-def energy_unit(reference_pj: float) -> tuple[str, float]:
-    """(unit name, pJ per unit): the largest unit in which `reference_pj` is at least 1."""
-    chosen = ENERGY_UNITS[0]
-    for name, scale in ENERGY_UNITS:
-        if abs(reference_pj) >= scale:
+def _largest_unit(reference: float, units) -> tuple[str, float]:
+    """The largest (name, scale) of ascending `units` in which `reference` is at least 1."""
+    chosen = units[0]
+    for name, scale in units:
+        if abs(reference) >= scale:
             chosen = (name, scale)
     return chosen
+
+
+def energy_unit(reference_pj: float) -> tuple[str, float]:
+    """(unit name, pJ per unit): the largest unit in which `reference_pj` is at least 1."""
+    return _largest_unit(reference_pj, ENERGY_UNITS)
 
 
 def time_unit(reference_us: float) -> tuple[str, float]:
     """(unit name, µs per unit) for a latency, chosen like `energy_unit`."""
-    chosen = TIME_UNITS[0]
-    for name, scale in TIME_UNITS:
-        if abs(reference_us) >= scale:
-            chosen = (name, scale)
-    return chosen
+    return _largest_unit(reference_us, TIME_UNITS)
 
 
 def num(value, digits: int = 3) -> str:

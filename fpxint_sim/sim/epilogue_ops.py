@@ -36,10 +36,12 @@ EXPANSION_OPS_PER_ELEMENT_PER_TERM = 4
 
 
 def epilogue_ops_per_pair(pairs: Sequence[tuple[int, int]], outputs: int, input_elems: int,
-                          clip_first_term: bool = True,
-                          has_bias: bool = True) -> dict[tuple[int, int], dict[str, int]]:
+                          clip_first_term: bool = True, has_bias: bool = True,
+                          held_elems: int = 0) -> dict[tuple[int, int], dict[str, int]]:
     """Ops of each kind per (i, j) job (1-based terms); `outputs` = M x N of one job; the
-    zero-point corrections are 0 here (with_zero_point_ops)."""
+    zero-point corrections are 0 here (with_zero_point_ops). `held_elems`: the elements of the
+    held operand of an activation x activation job, expanded at run time too (its terms in the
+    role of weight terms): its expansion and first-term clip go to the first job of each term."""
     ordered = sorted(pairs)
     ops = {p: dict.fromkeys(EPILOGUE_KINDS, 0) for p in ordered}
     first_of_w = {}
@@ -52,10 +54,13 @@ def epilogue_ops_per_pair(pairs: Sequence[tuple[int, int]], outputs: int, input_
         row["scale_multiply_add"] = outputs
         if first_of_w[i] == (i, j):
             row["weight_scale"] = outputs
+            row["activation_expansion"] += EXPANSION_OPS_PER_ELEMENT_PER_TERM * held_elems
+            if i == 1 and clip_first_term:
+                row["activation_clip"] += CLIP_OPS_PER_ELEMENT * held_elems
         if first_of_a[j] == (i, j):
-            row["activation_expansion"] = EXPANSION_OPS_PER_ELEMENT_PER_TERM * input_elems
+            row["activation_expansion"] += EXPANSION_OPS_PER_ELEMENT_PER_TERM * input_elems
             if j == 1 and clip_first_term:
-                row["activation_clip"] = CLIP_OPS_PER_ELEMENT * input_elems
+                row["activation_clip"] += CLIP_OPS_PER_ELEMENT * input_elems
     if ordered and has_bias:
         ops[ordered[0]]["bias"] = outputs
     return ops

@@ -27,11 +27,7 @@ from fpxint_sim.expand import ExpandedModel, ExpansionConfig
 from fpxint_sim.expand.expanded_act_matmul import ExpandedActMatmul
 from fpxint_sim.expand.expanded_layers import ExpandedConv2d
 from fpxint_sim.ir.lower import gemm_view
-from fpxint_sim.sim.epilogue_ops import (
-    CLIP_OPS_PER_ELEMENT,
-    EXPANSION_OPS_PER_ELEMENT_PER_TERM,
-    epilogue_ops_per_pair,
-)
+from fpxint_sim.sim.epilogue_ops import epilogue_ops_per_pair
 from fpxint_sim.sim.layer_shape import GemmShape
 from fpxint_sim.sim.layer_work import LayerWork
 from fpxint_sim.workload.run_terms import run_term_types
@@ -77,27 +73,11 @@ def _layer_work(name: str, layer, cfg: ExpansionConfig, inputs, y) -> LayerWork:
                            f"{layer.jobs_per_forward[-1]} jobs")
     ops = epilogue_ops_per_pair(pairs, gemm.m * gemm.n, gemm.ifmap_unique_elems,
                                 cfg.a_clip is not None,
-                                not act and layer.bias_f64 is not None and layer.use_bias)
-    if act:
-        held_ops(ops, pairs, gemm, cfg)
+                                not act and layer.bias_f64 is not None and layer.use_bias,
+                                held_elems=gemm.k * gemm.n if act else 0)
     return LayerWork(name=name, gemm=gemm, pairs=pairs, w_bits=cfg.w_bits, a_bits=cfg.a_bits,
                      epilogue_ops=ops, overflow_events=None, groups=groups, w_terms=n_w,
                      a_terms=n_a, kind=kind, **run_term_types(layer, cfg, inputs))
-
-
-def held_ops(ops: dict, pairs, gemm: GemmShape, cfg: ExpansionConfig) -> None:
-    """Vector-unit ops of the held operand of an act x act job, added in place (per batch
-    matrix): its run-time expansion, and the clip of its first term, charged to the first job
-    of each of its terms, by the same rule as the moving operand's (sim/epilogue_ops.py). Its
-    zero-point corrections come with the operand types (with_zero_point_ops)."""
-    b_elems = gemm.k * gemm.n
-    first_of_b: dict[int, tuple[int, int]] = {}
-    for i, j in sorted(pairs):
-        first_of_b.setdefault(i, (i, j))
-    for i, p in first_of_b.items():
-        ops[p]["activation_expansion"] += EXPANSION_OPS_PER_ELEMENT_PER_TERM * b_elems
-        if i == 1 and cfg.a_clip is not None:
-            ops[p]["activation_clip"] += CLIP_OPS_PER_ELEMENT * b_elems
 
 
 def model_work(source, cfg: ExpansionConfig, samples: int | None = None,
