@@ -26,8 +26,17 @@ COMMANDS = (demo_cmd, run_cmd, verify_cmd, lower_cmd, expand_cmd, accuracy_cmd, 
             compare_cmd, generate_cmd)
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one stderr line (the contract for bad input), exit 2; the usage text
+    stays one `--help` away instead of preceding the error."""
+
+    def error(self, message: str):
+        message = " ".join(message.split())
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="fpxint-sim",
         description="FP=xINT series-expanded networks on emulated integer accelerators.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
