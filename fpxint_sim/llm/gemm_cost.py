@@ -38,7 +38,6 @@ from fpxint_sim.workload.topology_work import assumed_term_types
 
 ARITHMETICS = ("w4a16", "w4a4")
 ACTIVATION_BITS = 16  # fp16/bf16 activations between GEMMs
-SOFTMAX_OPS_PER_SCORE = 3  # subtract max and exp, sum, scale
 
 
 @dataclass(frozen=True)
@@ -142,20 +141,18 @@ def _plan(hw: Accelerator, shape: GemmShape, stored: StoredFormat, arith: Arithm
 
 def cost_gemm(hw: Accelerator, name: str, shape: GemmShape, stored: StoredFormat,
               arith: Arithmetic, filter_is: str = "weights", output: StoredFormat | None = None,
-              softmax: bool = False, kv_sram: KvSramSpec | None = None) -> GemmCost:
+              kv_sram: KvSramSpec | None = None) -> GemmCost:
     """Counters of one GEMM whose filter is `stored` (a 'weights' or 'kv' operand).
 
     output: the format the result is written in when it is a KV-cache entry (None: fp16
-    activations); softmax: the vector unit also normalises the M x N scores; kv_sram: the KV
-    cache is on chip (kv_memory.py), None: in DRAM."""
+    activations); kv_sram: the KV cache is on chip (kv_memory.py), None: in DRAM. The softmax
+    over attention scores is a vector row of its own (vector_rows.py)."""
     view, w_bits, a_bits, pairs, ops = _plan(hw, shape, stored, arith)
     on_chip_job = kv_sram is not None and filter_is == "kv"
     if on_chip_job:
         view = kv_sram_view(view, kv_sram)
     first = min(pairs)
     extra = {}
-    if softmax:
-        extra["softmax"] = SOFTMAX_OPS_PER_SCORE * shape.m * shape.n
     out_bits = ACTIVATION_BITS if output is None else output.bits_per_element
     if output is not None and not output.is_float:  # quantize the new cache entries
         extra["kv_quantize"] = EXPANSION_OPS_PER_ELEMENT_PER_TERM * output.terms * shape.m * shape.n
