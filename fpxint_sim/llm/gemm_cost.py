@@ -15,7 +15,8 @@ StoredFormat; the streaming operand (ifmap) is an activation. Arithmetic:
 * w4a4 (the integer path): the operand's terms x a_terms activation INT4 terms, as `run` costs
   an expanded layer (epilogue_ops_per_pair); an fp16 operand is refused.
 Outputs leave at 16 bits (the next op's fp16 input) or at the KV cache's width (K, V
-projections write the cache).
+projections write the cache). A GEMM whose partial sums would spill (prefill: M = prompt
+tokens) runs M in tiles (fpxint_sim/sim/m_tiles.py), each tile costed as a GEMM of its own.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from fpxint_sim.sim.epilogue_ops import EXPANSION_OPS_PER_ELEMENT_PER_TERM, epil
 from fpxint_sim.sim.job import JobResult
 from fpxint_sim.sim.layer_shape import GemmShape
 from fpxint_sim.sim.layer_work import LayerWork
+from fpxint_sim.sim.m_tiles import m_tile_rows, m_tiles
 from fpxint_sim.sim.mapping import map_gemm
 from fpxint_sim.sim.traffic import packed_bytes
 from fpxint_sim.sim.work_sim import simulate_layer_work
@@ -164,6 +166,13 @@ def cost_gemm(hw: Accelerator, name: str, shape: GemmShape, stored: StoredFormat
                      epilogue_ops=ops, w_terms=len({i for i, _ in pairs}),
                      a_terms=len({j for _, j in pairs}), w_term_types=w_types,
                      a_term_types=a_types)
+    ops_first = work.operands(view)[first]
+    types = (ops_first.weight.operand_type, ops_first.activation.operand_type)
+    rows = m_tile_rows(view, shape, view.arithmetic.macs_per_cycle(*types))
+    if rows < shape.m:  # partial sums would spill: run M in tiles (sim/m_tiles.py)
+        parts = [cost_gemm(hw, name, tile, stored, arith, filter_is, output, kv_sram)
+                 .repeated(count) for tile, count in m_tiles(shape, rows)]
+        return parts[0] + parts[1] if len(parts) == 2 else parts[0]
     rows_on_chip = kv_sram is not None and output is not None
     try:
         result = simulate_layer_work(view, work, output_bits=0 if rows_on_chip else out_bits
@@ -171,8 +180,6 @@ def cost_gemm(hw: Accelerator, name: str, shape: GemmShape, stored: StoredFormat
     except InputError as e:
         raise InputError(f"{name}: {e}") from None
     final_write = packed_bytes(shape.m * shape.n, out_bits)
-    ops_first = work.operands(view)[first]
-    types = (ops_first.weight.operand_type, ops_first.activation.operand_type)
     precision = view.arithmetic.pair_precision(*types)
     peak = hw.num_pes * view.arithmetic.macs_per_cycle(*types)
     if on_chip_job:
