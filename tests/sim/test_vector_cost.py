@@ -1,6 +1,8 @@
 """Vector-unit ops and copies: op counts by the table, cycles, traffic and energy by hand."""
 
 import dataclasses
+import re
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +29,19 @@ HW = Accelerator(name="t", array=ArraySpec(8, 8, "ws"),
 def test_every_vector_op_kind_capture_knows_has_an_op_count_with_a_reason():
     assert VECTOR_OPS <= set(OP_COUNTS)
     assert all(row.reason for row in OP_COUNTS.values())
+
+
+def test_the_documented_table_is_the_code_table():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "performance_model.md").read_text()
+    section = doc.split("## 11. Vector-unit ops")[1].split("\n## ")[0]
+    documented = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[0].startswith("`"):
+            for op in re.findall(r"`([^`]+)`", cells[0]):
+                documented[op] = (int(cells[1]), int(cells[2]), int(cells[3]), cells[4])
+    assert documented == {op: (c.per_out, c.per_in, c.per_window, c.reason)
+                          for op, c in OP_COUNTS.items()}
 
 
 @pytest.mark.parametrize(("op", "inp", "out", "window", "ops"), [
