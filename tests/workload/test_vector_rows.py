@@ -8,6 +8,8 @@ from torch import nn
 import fpxint_sim
 from fpxint_sim.hw import default_hw_config_path, load_accelerator
 from fpxint_sim.hw.schema import VectorUnitSpec
+from fpxint_sim.cli.run_summary import format_run_summary
+from fpxint_sim.report.files import render_report_files
 from fpxint_sim.report.layers_csv import layers_csv_text
 
 
@@ -55,3 +57,10 @@ def test_relu_add_softmax_rows_and_totals_equal_the_hand_count():
     csv_rows = layers_csv_text(e.report).splitlines()
     assert [line.split(",")[1:3] for line in csv_rows[-3:]] == [
         ["vector", "relu"], ["vector", "add"], ["vector", "softmax"]]
+    table = e.vector_table()
+    assert [(r["op"], r["vector_ops"], r["energy_pj.vector"]) for r in table] == [
+        (op, ops, ops * 4.5) for op, _i, _o, ops in hand]
+    page = render_report_files(e.report, plots=False)["report.html"]
+    assert 'id="vector-ops"' in page
+    assert all(f'id="vector-{r["name"]}"' in page for r in rows)
+    assert "3 vector ops" in format_run_summary(e.report)
