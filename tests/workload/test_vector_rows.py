@@ -6,9 +6,9 @@ import torch
 from torch import nn
 
 import fpxint_sim
+from fpxint_sim.cli.run_summary import format_run_summary
 from fpxint_sim.hw import default_hw_config_path, load_accelerator
 from fpxint_sim.hw.schema import VectorUnitSpec
-from fpxint_sim.cli.run_summary import format_run_summary
 from fpxint_sim.report.files import render_report_files
 from fpxint_sim.report.layers_csv import layers_csv_text
 
