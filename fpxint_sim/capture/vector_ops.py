@@ -20,7 +20,7 @@ from torch import fx
 from torch.fx._pytree import tree_flatten_spec
 from torch.utils._pytree import tree_flatten
 
-from fpxint_sim.capture.op_kinds import DATA, VECTOR
+from fpxint_sim.capture.op_kinds import DATA, VECTOR, base_name
 
 
 @dataclass(frozen=True)
@@ -111,8 +111,8 @@ def vector_op_elements(captured, example_inputs: tuple, example_kwargs: dict | N
     """Every vector op and copying data op run by one forward of `captured.module`, in
     execution order (a BatchNorm that expansion folds into its conv does no vector work and is
     left out). A copy reads and writes its output's elements (in_elements = out_elements)."""
-    nodes = {captured.nodes[op.name]: (op.name, op.op) for op in captured.ops
-             if op.kind == VECTOR and not op.folds_into}
+    nodes = {captured.nodes[op.name]: (op.name, base_name(op.op)) for op in captured.ops
+             if op.kind == VECTOR and not op.folds_into}  # add_ is costed as add
     data = {captured.nodes[op.name]: (op.name, op.op) for op in captured.ops if op.kind == DATA}
     counter = _Counter(captured.module, nodes, data)
     with torch.no_grad():

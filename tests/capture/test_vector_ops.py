@@ -86,3 +86,20 @@ def test_copies_are_recorded_views_are_not_and_pools_carry_their_window():
             for v in c.vector_ops((x,))] == [
         ("contiguous", "data", 48, 48, 0), ("cat", "data", 96, 96, 0),
         ("max_pool2d", "vector", 48, 12, 4), ("avg_pool2d", "vector", 48, 32, 3)]
+
+
+def test_an_in_place_vector_op_is_recorded_as_its_op(monkeypatch):
+    class InPlace(nn.Module):
+        def forward(self, x):
+            y = x * 2
+            y.add_(x)
+            return y
+
+    def refuse(*_a, **_k):
+        raise RuntimeError("export refused")
+
+    monkeypatch.setattr(torch.export, "export", refuse)  # fx keeps the call_method add_
+    x = torch.randn(3, 4)
+    c = capture_model(InPlace(), (x,))
+    assert "add_" in [op.op for op in c.ops]
+    assert [(v.op, v.out_elements) for v in c.vector_ops((x,))] == [("mul", 12), ("add", 12)]
