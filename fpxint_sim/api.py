@@ -7,6 +7,7 @@
     run.report           # the report document, the same as `fpxint-sim run`'s report.json
     run.verify().ok      # every job's accumulators against PyTorch integer references
     run.layers_table()   # one flat dict per layer: pandas.DataFrame(run.layers_table())
+    run.vector_table()   # one flat dict per float op between the layers (ReLU, softmax, ...)
 
 `model` is an nn.Module with `inputs` (a tensor or a tuple of tensors), or a model spec as
 `--model` takes it (bundled name, FILE.py:FUNCTION, .pt2) with `inputs` None (its example
@@ -69,6 +70,15 @@ class Emulation:
         for layer in self.report["layers"]:
             row: dict = {}
             _flat("", {k: v for k, v in layer.items() if k != "per_job"}, row)
+            rows.append(row)
+        return rows
+
+    def vector_table(self) -> list[dict]:
+        """One flat dict per vector-unit op or copy between the layers (report `vector_rows`)."""
+        rows = []
+        for entry in self.report.get("vector_rows", []):
+            row: dict = {}
+            _flat("", entry, row)
             rows.append(row)
         return rows
 

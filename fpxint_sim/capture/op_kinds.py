@@ -52,12 +52,18 @@ DATA_OPS = frozenset({
     "conv3d_patches", "patches_to_volume", "pixels_as_rows"})
 
 
+def base_name(name: str) -> str:
+    """The op an in-place variant stands for (masked_fill_ -> masked_fill, add_ -> add)."""
+    if name.endswith("_") and not name.startswith("_") and name not in DATA_OPS:
+        return name[:-1]
+    return name
+
+
 def kind_of(name: str) -> tuple[str, str]:
     """(kind, reason) of a canonical op name not yet rewritten; reason is "" unless unhandled.
 
     An in-place variant (masked_fill_, add_) has the kind of its op."""
-    if name.endswith("_") and not name.startswith("_") and name not in DATA_OPS:
-        name = name[:-1]
+    name = base_name(name)
     if name in INTEGER_ELIGIBLE:
         return UNHANDLED, f"integer-eligible {name} stayed float (no rule rewrote it)"
     if name in VECTOR_OPS:

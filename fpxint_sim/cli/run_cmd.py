@@ -136,7 +136,7 @@ def _topology_work(args, s: dict):
         "inputs one-signed (post-ReLU): first activation term unsigned with a zero point",
         "conv ifmap DRAM traffic: distinct elements of the (padded) ifmap in the topology row",
         *(f"topology file: {note}" for note in topology.notes)]
-    return works, source, None, assumptions
+    return works, source, None, assumptions, []
 
 
 def _model_work(args, s: dict, bar, hw):
@@ -146,6 +146,7 @@ def _model_work(args, s: dict, bar, hw):
         MODEL_ASSUMPTIONS,
         expansion_entry,
         model_source_entry,
+        model_vector_runs,
     )
     from fpxint_sim.workload.model_work import model_work
 
@@ -157,7 +158,8 @@ def _model_work(args, s: dict, bar, hw):
                           a_clip=s["a_clip"], per_token=source.per_token)
     s.update(expansion_entry(cfg))
     mw = model_work(source, cfg, on_layer=lambda _name: bar.update(), hw=hw)
-    return mw.works, model_source_entry(source, mw), mw.quality, list(MODEL_ASSUMPTIONS)
+    return (mw.works, model_source_entry(source, mw), mw.quality, list(MODEL_ASSUMPTIONS),
+            model_vector_runs(source, mw, hw))
 
 
 def build_document(args, bar) -> dict:
@@ -171,9 +173,9 @@ def build_document(args, bar) -> dict:
     hw = load_accelerator(hw_file)
     s = _settings(args, hw)
     if args.model:
-        works, source, quality, assumptions = _model_work(args, s, bar, hw)
+        works, source, quality, assumptions, vector = _model_work(args, s, bar, hw)
     else:
-        works, source, quality, assumptions = _topology_work(args, s)
+        works, source, quality, assumptions, vector = _topology_work(args, s)
     _phase(bar, "cost", len(works) + 1)
     runs = simulate_network_work(hw, works, on_layer=lambda _name: bar.update(),
                                  memory_model=args.memory_model)
@@ -182,7 +184,7 @@ def build_document(args, bar) -> dict:
     info = run_info(_command(args, hw_file, s), source, hw, hw_file, s,
                     [*assumptions, MEMORY_MODEL_NOTE[args.memory_model]], bool(args.model))
     info["memory_model"] = args.memory_model
-    return build_report(runs, hw, info, quality)
+    return build_report(runs, hw, info, quality, vector)
 
 
 def run(args) -> int:

@@ -1,4 +1,5 @@
-"""The terminal summary of a run: one line per layer, totals, and the job-order comparison."""
+"""The terminal summary of a run: one line per layer, one for the vector-unit ops between the
+layers (summed), totals, and the job-order comparison."""
 
 from __future__ import annotations
 
@@ -44,6 +45,9 @@ def format_run_summary(doc: dict) -> str:
     rows = [_row(ly["name"], ly) for ly in shown]
     if len(shown) < len(layers):
         rows.insert(MAX_ROWS // 2, [f"... {len(layers) - len(shown)} more layers"] + [""] * 9)
+    vector = doc["totals"].get("vector_rows") or {}
+    if vector.get("rows"):  # the float ops between the layers, summed (report.html lists them)
+        rows.append(_row(f"{vector['rows']} vector ops", {**vector, "jobs": "", "order": ""}))
     rows.append(_row("TOTAL", {**doc["totals"], "order": ""}))
     sched = doc["schedule"]
     ch, nv = sched["chosen"], sched["naive"]

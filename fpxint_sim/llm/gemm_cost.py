@@ -15,7 +15,8 @@ StoredFormat; the streaming operand (ifmap) is an activation. Arithmetic:
 * w4a4 (the integer path): the operand's terms x a_terms activation INT4 terms, as `run` costs
   an expanded layer (epilogue_ops_per_pair); an fp16 operand is refused.
 Outputs leave at 16 bits (the next op's fp16 input) or at the KV cache's width (K, V
-projections write the cache).
+projections write the cache). A GEMM whose partial sums would spill (prefill: M = prompt
+tokens) runs M in tiles (fpxint_sim/sim/m_tiles.py), each tile costed as a GEMM of its own.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from fpxint_sim.sim.epilogue_ops import EXPANSION_OPS_PER_ELEMENT_PER_TERM, epil
 from fpxint_sim.sim.job import JobResult
 from fpxint_sim.sim.layer_shape import GemmShape
 from fpxint_sim.sim.layer_work import LayerWork
+from fpxint_sim.sim.m_tiles import m_tile_rows, m_tiles
 from fpxint_sim.sim.mapping import map_gemm
 from fpxint_sim.sim.traffic import packed_bytes
 from fpxint_sim.sim.work_sim import simulate_layer_work
@@ -38,7 +40,6 @@ from fpxint_sim.workload.topology_work import assumed_term_types
 
 ARITHMETICS = ("w4a16", "w4a4")
 ACTIVATION_BITS = 16  # fp16/bf16 activations between GEMMs
-SOFTMAX_OPS_PER_SCORE = 3  # subtract max and exp, sum, scale
 
 
 @dataclass(frozen=True)
@@ -142,20 +143,18 @@ def _plan(hw: Accelerator, shape: GemmShape, stored: StoredFormat, arith: Arithm
 
 def cost_gemm(hw: Accelerator, name: str, shape: GemmShape, stored: StoredFormat,
               arith: Arithmetic, filter_is: str = "weights", output: StoredFormat | None = None,
-              softmax: bool = False, kv_sram: KvSramSpec | None = None) -> GemmCost:
+              kv_sram: KvSramSpec | None = None) -> GemmCost:
     """Counters of one GEMM whose filter is `stored` (a 'weights' or 'kv' operand).
 
     output: the format the result is written in when it is a KV-cache entry (None: fp16
-    activations); softmax: the vector unit also normalises the M x N scores; kv_sram: the KV
-    cache is on chip (kv_memory.py), None: in DRAM."""
+    activations); kv_sram: the KV cache is on chip (kv_memory.py), None: in DRAM. The softmax
+    over attention scores is a vector row of its own (vector_rows.py)."""
     view, w_bits, a_bits, pairs, ops = _plan(hw, shape, stored, arith)
     on_chip_job = kv_sram is not None and filter_is == "kv"
     if on_chip_job:
         view = kv_sram_view(view, kv_sram)
     first = min(pairs)
     extra = {}
-    if softmax:
-        extra["softmax"] = SOFTMAX_OPS_PER_SCORE * shape.m * shape.n
     out_bits = ACTIVATION_BITS if output is None else output.bits_per_element
     if output is not None and not output.is_float:  # quantize the new cache entries
         extra["kv_quantize"] = EXPANSION_OPS_PER_ELEMENT_PER_TERM * output.terms * shape.m * shape.n
@@ -167,6 +166,13 @@ def cost_gemm(hw: Accelerator, name: str, shape: GemmShape, stored: StoredFormat
                      epilogue_ops=ops, w_terms=len({i for i, _ in pairs}),
                      a_terms=len({j for _, j in pairs}), w_term_types=w_types,
                      a_term_types=a_types)
+    ops_first = work.operands(view)[first]
+    types = (ops_first.weight.operand_type, ops_first.activation.operand_type)
+    rows = m_tile_rows(view, shape, view.arithmetic.macs_per_cycle(*types))
+    if rows < shape.m:  # partial sums would spill: run M in tiles (sim/m_tiles.py)
+        parts = [cost_gemm(hw, name, tile, stored, arith, filter_is, output, kv_sram)
+                 .repeated(count) for tile, count in m_tiles(shape, rows)]
+        return parts[0] + parts[1] if len(parts) == 2 else parts[0]
     rows_on_chip = kv_sram is not None and output is not None
     try:
         result = simulate_layer_work(view, work, output_bits=0 if rows_on_chip else out_bits
@@ -174,8 +180,6 @@ def cost_gemm(hw: Accelerator, name: str, shape: GemmShape, stored: StoredFormat
     except InputError as e:
         raise InputError(f"{name}: {e}") from None
     final_write = packed_bytes(shape.m * shape.n, out_bits)
-    ops_first = work.operands(view)[first]
-    types = (ops_first.weight.operand_type, ops_first.activation.operand_type)
     precision = view.arithmetic.pair_precision(*types)
     peak = hw.num_pes * view.arithmetic.macs_per_cycle(*types)
     if on_chip_job:

@@ -4,7 +4,9 @@ Per decoder layer (all layers share their shapes, so one is costed and multiplie
     projections q, k, v, o; MLP gate, up, down (SwiGLU) or fc, proj (GELU)
     attention per key/value head h (GQA: the G = heads / kv_heads query heads sharing h run as
     one GEMM with M = G x tokens):  scores Q K^T  (M, head_dim, L)  and  P V  (M, L, head_dim)
-then the LM head (d_model -> vocab) for the token that is produced.
+then the LM head (d_model -> vocab) for the token that is produced, and the vector-unit ops
+(norms, RoPE, softmax, SiLU and the gate multiply, residual adds, the final norm:
+fpxint_sim/llm/vector_rows.py), run in sequence with the GEMMs.
 Prefill: tokens = P, L = P (the causal mask is not exploited: full P x P scores), the LM head
 for the last prompt token only; its output is the first token (time to first token).
 Decode step s = 1..D: tokens = 1, L = P + s (the cache holds the prompt, the s - 1 tokens
@@ -24,6 +26,7 @@ from fpxint_sim.llm.decoder import Decoder
 from fpxint_sim.llm.formats import StoredFormat
 from fpxint_sim.llm.gemm_cost import Arithmetic, GemmCost, cost_gemm
 from fpxint_sim.llm.kv_memory import kv_sram_of
+from fpxint_sim.llm.vector_rows import phase_vector_costs
 from fpxint_sim.sim.layer_shape import GemmShape
 from fpxint_sim.sim.traffic import packed_bytes
 
@@ -117,7 +120,7 @@ def _phase(hw: Accelerator, d: Decoder, phase: str, tokens: int, contexts: range
     qk_total = av_total = None
     for context in contexts:
         qk_shape, av_shape = attention_shapes(d, tokens, context)
-        qk = cost_gemm(hw, "attn_qk", qk_shape, kv, arith, "kv", softmax=True, kv_sram=kv_sram)
+        qk = cost_gemm(hw, "attn_qk", qk_shape, kv, arith, "kv", kv_sram=kv_sram)
         av = cost_gemm(hw, "attn_av", av_shape, kv, arith, "kv", kv_sram=kv_sram)
         qk_total = qk if qk_total is None else qk_total + qk
         av_total = av if av_total is None else av_total + av
@@ -127,6 +130,8 @@ def _phase(hw: Accelerator, d: Decoder, phase: str, tokens: int, contexts: range
         rows.append(GemmRow("attn_av", phase, runs * len(contexts), av_total.repeated(runs)))
     head = cost_gemm(hw, "lm_head", GemmShape(1, d.d_model, d.vocab), weights, arith)
     rows.append(GemmRow("lm_head", phase, steps, head.repeated(steps)))
+    rows += [GemmRow(name, phase, runs, cost)
+             for name, runs, cost in phase_vector_costs(hw, d, tokens, contexts, steps)]
     return rows
 
 

@@ -37,7 +37,7 @@ def report_html(doc: dict, plots: bool = True) -> str:
     figures = []
     if plots:
         for phase in doc["phases"]:
-            pts = [g for g in doc["gemms"] if g["phase"] == phase]
+            pts = [g for g in doc["gemms"] if g["phase"] == phase and g["precision"] != "vector"]
             figures.append({"id": f"roofline-{phase}", "title": f"Roofline, {phase}",
                             "note": "one dot per GEMM of the phase (all its runs)",
                             "src": png_data_uri(roofline_png(

@@ -3,6 +3,9 @@
     time_s = cycles / (clock_mhz * 1e6)       time to first token = prefill time_s
     decode tokens/s = D / decode time_s       energy per token = phase energy / its tokens
 DRAM bytes are split into weights, KV cache and activations (gemm_cost.py says which is which).
+The vector-unit rows (norms, RoPE, softmax, ...: vector_rows.py) are in `gemms` with precision
+'vector' and no roofline point: bound by the vector unit, or by DRAM when their DRAM time is
+most of their cycles.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from fpxint_sim.hw.technology import technology_entry
 from fpxint_sim.llm.gemm_cost import GemmCost
 from fpxint_sim.llm.generation import PHASES, Generation
 from fpxint_sim.llm.roofline import roofline_point
+from fpxint_sim.llm.vector_rows import VECTOR_PRECISION
 
 SCHEMA = "fpxint_sim.generate/1"
 
@@ -48,9 +52,13 @@ def generate_document(gen: Generation, hw: Accelerator, run_info: dict) -> dict:
     d = gen.decoder
     gemms = []
     for row in gen.rows:
+        point = roofline_point(row.cost, bw)
+        if row.cost.precision == VECTOR_PRECISION:  # no MACs: bound by the vector unit or DRAM
+            r = row.cost.result
+            point.update(intensity_macs_per_byte=None, ridge_macs_per_byte=None,
+                         bound="DRAM" if r.stall_cycles * 2 > r.cycles else "vector unit")
         gemms.append({"phase": row.phase, "name": row.name, "runs": row.runs,
-                      "precision": row.cost.precision, **_counters(row.cost, hw),
-                      **roofline_point(row.cost, bw)})
+                      "precision": row.cost.precision, **_counters(row.cost, hw), **point})
     phases = [p for p in PHASES if gen.phase_rows(p)]
     return {
         "schema": SCHEMA,

@@ -8,7 +8,8 @@ Layout (units in key names; cycles are at hw.clock_mhz; latency_us = cycles / cl
                 expansion settings, assumptions, versions
     units       what the counter names mean
     quality     model runs: accuracy of the expanded model against labels and the float model
-    totals      counters of the whole network in the chosen orders (= sum over layers),
+    totals      counters of the whole network in the chosen orders (= sum over layers and
+                vector rows), `vector_rows`: the vector rows' own sum,
                 epilogue ops by kind, overflow_events (null until the engine reports them),
                 per_sample latency and energy (model runs: one batch of `samples` inputs)
     headline    derived from totals (`headline`): per inference latency, energy, throughput,
@@ -19,6 +20,9 @@ Layout (units in key names; cycles are at hw.clock_mhz; latency_us = cycles / cl
                 operand types it was charged as (weight_operand, activation_operand, their
                 offsets, precision = the macs_per_pe_per_cycle / mac_energy_pj key, the rate)
                 and whether it was charged a zero-point correction (and how many ops)
+    vector_rows per vector-unit op and copying data op of the model (model runs), in execution
+                order: name, op, kind ('vector' or 'data'), elements in and out, pooling
+                window, its counters (fpxint_sim/sim/vector_cost.py: ops by the op table)
     terms       per (i, j): the cost of that job summed over layers (cost per expansion term)
     area        total_mm2 and breakdown_mm2 {component: mm^2} at the description's node
     technology  node_nm, dram_type, figures [{key, value, unit, source}]: every energy, area
@@ -40,13 +44,15 @@ from fpxint_sim.hw.schema import Accelerator
 from fpxint_sim.hw.technology import technology_entry
 from fpxint_sim.sim.job import JobResult
 from fpxint_sim.sim.schedule import ORDERS
+from fpxint_sim.sim.vector_cost import VectorRun
 from fpxint_sim.sim.work_sim import LayerRun
 
 SCHEMA = "fpxint_sim.report/1"
 SCHEMA_PREFIX = "fpxint_sim.report/"
 
 UNITS = {
-    "cycles": "accelerator clock cycles; a job's cycles = max(compute + stall, vector)",
+    "cycles": "accelerator clock cycles; a job's cycles = max(compute + stall, vector); a "
+              "vector row's = max(its vector-unit cycles, its DRAM time)",
     "latency_us": "cycles / clock_mhz, layers run one after another",
     "energy_pj": "picojoules per component (mac, <buffer>_sram, dram, vector, static)",
     "*_bytes": "bytes; INT4 operands pack two per byte, partial sums at accumulator width",
@@ -135,8 +141,9 @@ def hw_entry(hw: Accelerator, hw_file: str) -> dict:
 # The run is bound by the largest of these three parts of its cycles. A job takes
 # max(compute + stall, vector) cycles, so the vector unit bounds only what exceeds compute + stall.
 BOUND_RULE = ("cycles split into compute (array busy: MACs, fill, drain, folds), DRAM stall "
-              "(waiting for memory) and vector-unit excess (cycles - compute - stall, where the "
-              "epilogue outlasts the array); the largest part bounds the run")
+              "(waiting for memory) and vector-unit excess (cycles - compute - stall: where the "
+              "epilogue outlasts the array, and the vector-unit ops run between the layers); "
+              "the largest part bounds the run")
 BOUNDS = {"compute": "compute", "dram_stall": "DRAM", "vector_excess": "vector unit"}
 INFERENCE_NOUN = {"digits_cnn": "image", "minilm": "sentence"}
 
@@ -168,15 +175,25 @@ def headline(document: dict) -> dict:
             "bound": bound, "bound_label": BOUNDS[bound], "bound_rule": BOUND_RULE}
 
 
+def _vector_entry(v: VectorRun, clock_mhz: float) -> dict:
+    return {"name": v.name, "op": v.op, "kind": v.kind, "in_elements": v.in_elements,
+            "out_elements": v.out_elements, "window": v.window,
+            **counters(v.result, clock_mhz)}
+
+
 def build_report(runs: Sequence[LayerRun], hw: Accelerator, run_info: dict,
-                 quality: dict | None = None) -> dict:
-    """The whole document; `run_info` holds command, source, hw, expansion, versions."""
+                 quality: dict | None = None,
+                 vector_runs: Sequence[VectorRun] = ()) -> dict:
+    """The whole document; `run_info` holds command, source, hw, expansion, versions;
+    `vector_runs`: the model's vector-unit ops and copies, run in sequence with the layers."""
     clock = hw.clock_mhz
-    chosen = sum((r.chosen for r in runs), JobResult())
-    naive = sum((r.schedule.naive for r in runs), JobResult())
+    vector = sum((v.result for v in vector_runs), JobResult())
+    chosen = sum((r.chosen for r in runs), JobResult()) + vector
+    naive = sum((r.schedule.naive for r in runs), JobResult()) + vector
     overflow = [r.work.overflow_events for r in runs]
     totals = {
         "layers": len(runs), **counters(chosen, clock),
+        "vector_rows": {"rows": len(vector_runs), **counters(vector, clock)},
         "epilogue_ops": _sum_dicts(r.epilogue_totals() for r in runs),
         "overflow_events": None if any(o is None for o in overflow) else sum(overflow),
     }
@@ -195,6 +212,7 @@ def build_report(runs: Sequence[LayerRun], hw: Accelerator, run_info: dict,
                 "totals": totals, "schedule": schedule, "area": area_entry(hw),
                 "technology": technology_entry(hw),
                 "layers": [_layer_entry(r, clock, hw.arithmetic) for r in runs],
+                "vector_rows": [_vector_entry(v, clock) for v in vector_runs],
                 "terms": _terms(runs, clock)}
     document["headline"] = headline(document)
     return document

@@ -71,6 +71,7 @@ def _totals_rows(doc: dict, e_unit, t_unit) -> list[tuple[str, str]]:
             ("DRAM read", binary_bytes(t["dram_read_bytes"])),
             ("DRAM written", binary_bytes(t["dram_write_bytes"])),
             ("vector-unit ops", num(t["vector_ops"])),
+            *_vector_totals(t),
             (f"energy ({e_unit[0]})", num(t["energy_total_pj"] / e_unit[1])),
             ("accumulator overflow events",
              "not measured" if t["overflow_events"] is None else num(t["overflow_events"]))]
@@ -102,6 +103,35 @@ def _layer_rows(doc: dict, e_unit, t_unit) -> list[dict]:
     return rows
 
 
+def _vector_totals(t: dict) -> list[tuple[str, str]]:
+    v = t.get("vector_rows")
+    if not v or not v["rows"]:
+        return []
+    return [("vector-unit ops and copies between layers", num(v["rows"])),
+            ("of the cycles, theirs", num(v["cycles"]))]
+
+
+def _vector_rows(doc: dict, e_unit, t_unit) -> list[dict]:
+    rows = []
+    for v in doc.get("vector_rows", []):
+        dram = v["dram_read_bytes"] + v["dram_write_bytes"]
+        stalled = v["stall_cycles"] / v["cycles"] if v["cycles"] else 0.0
+        rows.append({"id": f"vector-{v['name']}", "cells": [
+            (v["name"], None, "text"), (v["op"], None, "text"), (v["kind"], None, "text"),
+            (num(v["in_elements"]), v["in_elements"], ""),
+            (num(v["out_elements"]), v["out_elements"], ""),
+            (num(v["window"]) if v["window"] else "-", v["window"], ""),
+            (num(v["vector_ops"]), v["vector_ops"], ""), (num(v["cycles"]), v["cycles"], ""),
+            (percent(stalled), stalled, ""), (binary_bytes(dram), dram, ""),
+            (num(v["energy_total_pj"] / e_unit[1]), v["energy_total_pj"], ""),
+            (num(v["latency_us"] / t_unit[1]), v["latency_us"], ""),
+        ]})
+    return rows
+
+
+VECTOR_HEADER = ("op name", "op", "kind", "elements in", "elements out", "window",
+                 "vector ops", "cycles", "stalled", "DRAM traffic", "energy ({e})",
+                 "latency ({t})")
 LAYER_HEADER = ("layer", "kind", "GEMM M×K×N (×groups)", "terms w×a", "jobs", "job order",
                 "MACs", "cycles", "stalled", "bound by", "MAC util.", "DRAM traffic",
                 "energy ({e})", "latency ({t})")
@@ -185,6 +215,8 @@ def report_html(doc: dict, figures: list[dict], e_unit: tuple[str, float]) -> st
         figures=[{**f, "src": png_data_uri(f["png"])} for f in figures],
         layer_header=[h.format(e=e_unit[0], t=t_unit[0]) for h in LAYER_HEADER],
         layers=_layer_rows(doc, e_unit, t_unit),
+        vector_header=[h.format(e=e_unit[0], t=t_unit[0]) for h in VECTOR_HEADER],
+        vector_rows=_vector_rows(doc, e_unit, t_unit),
         area=None if not area else {
             "total": num(float(area["total_mm2"])),
             "parts": [(k, num(float(v))) for k, v in (area.get("breakdown_mm2") or {}).items()]},

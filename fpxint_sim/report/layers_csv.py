@@ -1,4 +1,5 @@
-"""layers.csv: one row per layer of a report document (the chosen order's counters)."""
+"""layers.csv: one row per layer of a report document (the chosen order's counters), then one
+per vector-unit op or copy (`kind` vector or data, `op` the op; no GEMM, terms or order)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import io
 from fpxint_sim.sim.energy import ENERGY_COMPONENTS
 
 SCALAR_COLUMNS = (
-    "name", "kind", "m", "k", "n", "groups", "w_bits", "a_bits", "w_terms", "a_terms", "jobs",
+    "name", "kind", "op", "m", "k", "n", "groups", "w_bits", "a_bits", "w_terms", "a_terms", "jobs",
     "order", "macs", "cycles", "compute_cycles", "stall_cycles", "vector_cycles", "utilization",
     "latency_us", "ifmap_sram_read_bytes", "ifmap_sram_write_bytes", "filter_sram_read_bytes",
     "filter_sram_write_bytes", "ofmap_sram_read_bytes", "ofmap_sram_write_bytes",
@@ -30,6 +31,15 @@ def layer_row(layer: dict) -> dict:
     return row
 
 
+def vector_row(entry: dict) -> dict:
+    """The CSV row of one `vector_rows` entry of the document."""
+    row = {c: entry.get(c, "") for c in SCALAR_COLUMNS}
+    row["overflow_events"] = ""
+    for c in ENERGY_COMPONENTS:
+        row[f"energy_{c}_pj"] = entry["energy_pj"].get(c, 0.0)
+    return row
+
+
 def layers_csv_text(document: dict) -> str:
     """CSV text with a header line; floats written with repr (round-trip exact)."""
     buf = io.StringIO()
@@ -37,4 +47,6 @@ def layers_csv_text(document: dict) -> str:
     writer.writeheader()
     for layer in document["layers"]:
         writer.writerow(layer_row(layer))
+    for entry in document.get("vector_rows", []):
+        writer.writerow(vector_row(entry))
     return buf.getvalue()

@@ -61,7 +61,7 @@ def _missing_dim(operand: str) -> str:
     return ({"m", "k", "n"} - set(OPERAND_DIMS[operand])).pop()
 
 
-def _resident_elems(operand: str, shape: GemmShape, mp: Mapping, array_cols: int) -> int:
+def resident_elems(operand: str, shape: GemmShape, mp: Mapping, array_cols: int) -> int:
     """Elements that must stay in SRAM between two reuses of the operand (see module doc)."""
     dims = OPERAND_DIMS[operand]
     extent = {"m": shape.m, "k": shape.k, "n": shape.n}
@@ -78,7 +78,7 @@ def _dram_passes(operand: str, shape: GemmShape, mp: Mapping, bits: int,
     refolds = mp.folds_of(_missing_dim(operand))
     if refolds == 1:
         return 1
-    resident = packed_bytes(_resident_elems(operand, shape, mp, array_cols), bits)
+    resident = packed_bytes(resident_elems(operand, shape, mp, array_cols), bits)
     return 1 if resident <= buffer_bytes / 2 else refolds
 
 

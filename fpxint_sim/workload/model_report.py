@@ -5,6 +5,10 @@ from __future__ import annotations
 
 VECTOR_OPS_NOTE = "vector-unit ops as counted in fpxint_sim/sim/epilogue_ops.py"
 MODEL_ASSUMPTIONS = (
+    "the model's float ops (add, ReLU, softmax, norms, pooling, ...) run on the vector unit "
+    "after and before the integer layers, not overlapped (ops per element by the table of "
+    "fpxint_sim/sim/vector_cost.py; tensors at fp32, from DRAM only when they do not fit in "
+    "half the ofmap buffer); views are free, copies (cat, contiguous) move their bytes",
     "activation term counts and GEMM shapes measured on this run (one batch)",
     "grouped conv: its groups run one after another as separate jobs",
     "values run through the bit-exact engine on this accelerator: overflow_events are the "
@@ -50,6 +54,14 @@ def run_info(command: str, source: dict, hw, hw_file: str, expansion: dict,
             "versions": versions(model_run)}
 
 
+def model_vector_runs(source, mw, hw) -> list:
+    """The costed vector-unit ops and copies of a model run (`mw`: its ModelWork)."""
+    from fpxint_sim.sim.vector_cost import simulate_vector_ops
+    from fpxint_sim.workload.vector_work import model_vector_ops
+
+    return simulate_vector_ops(hw, model_vector_ops(source, mw.expanded.graph))
+
+
 def model_document(source, cfg, hw, hw_file: str, command: str):
     """(report document, ModelWork) of `source` expanded with `cfg` and run on `hw`."""
     from fpxint_sim.report.document import build_report
@@ -60,4 +72,4 @@ def model_document(source, cfg, hw, hw_file: str, command: str):
     runs = simulate_network_work(hw, mw.works)
     info = run_info(command, model_source_entry(source, mw), hw, hw_file,
                     expansion_entry(cfg), list(MODEL_ASSUMPTIONS), True)
-    return build_report(runs, hw, info, mw.quality), mw
+    return build_report(runs, hw, info, mw.quality, model_vector_runs(source, mw, hw)), mw

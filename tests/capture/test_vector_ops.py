@@ -12,7 +12,7 @@ def test_transformer_layer_vector_ops_have_the_element_counts_of_their_tensors()
     m = nn.TransformerEncoderLayer(32, 4, 64, batch_first=True).eval()
     x = torch.randn(2, 6, 32)
     c = capture_model(m, (x,))
-    ops = c.vector_ops((x,))
+    ops = [v for v in c.vector_ops((x,)) if v.kind == "vector"]
     assert [v.name for v in ops] == [op.name for op in c.by_kind("vector")]
     by_op = {}
     for v in ops:
@@ -70,3 +70,36 @@ def test_keyword_inputs_reach_the_graph_in_forward_order_on_the_fx_path(monkeypa
     assert c.method.startswith("torch.fx") and torch.equal(c.module(x, bias=b), m(x, bias=b))
     assert [(v.op, v.in_elements, v.out_elements) for v in c.vector_ops((x,), {"bias": b})] \
         == [("mul", 15, 15), ("add", 18, 15)]
+
+
+def test_copies_are_recorded_views_are_not_and_pools_carry_their_window():
+    class Moves(nn.Module):
+        def forward(self, x):
+            y = x.permute(0, 2, 1).contiguous().view(2, -1)  # permute, view: free
+            z = torch.cat([y, y], 1)
+            pooled = nn.functional.max_pool2d(x.unsqueeze(0), 2)
+            return pooled, z.reshape(4, -1), nn.functional.avg_pool2d(x.unsqueeze(0), (1, 3), 1)
+
+    x = torch.randn(2, 4, 6)
+    c = capture_model(Moves(), (x,))
+    assert [(v.op, v.kind, v.in_elements, v.out_elements, v.window)
+            for v in c.vector_ops((x,))] == [
+        ("contiguous", "data", 48, 48, 0), ("cat", "data", 96, 96, 0),
+        ("max_pool2d", "vector", 48, 12, 4), ("avg_pool2d", "vector", 48, 32, 3)]
+
+
+def test_an_in_place_vector_op_is_recorded_as_its_op(monkeypatch):
+    class InPlace(nn.Module):
+        def forward(self, x):
+            y = x * 2
+            y.add_(x)
+            return y
+
+    def refuse(*_a, **_k):
+        raise RuntimeError("export refused")
+
+    monkeypatch.setattr(torch.export, "export", refuse)  # fx keeps the call_method add_
+    x = torch.randn(3, 4)
+    c = capture_model(InPlace(), (x,))
+    assert "add_" in [op.op for op in c.ops]
+    assert [(v.op, v.out_elements) for v in c.vector_ops((x,))] == [("mul", 12), ("add", 12)]

@@ -43,7 +43,10 @@ def test_json_report_has_every_phase_figure(toy, capsys):
     assert pre["time_to_first_token_s"] == pre["cycles"] / clock
     assert dec["tokens_per_s"] == pytest.approx(8 / (dec["cycles"] / clock))
     assert dec["energy_per_token_j"] == pytest.approx(dec["energy_total_pj"] * 1e-12 / 8)
-    assert {g["bound"] for g in doc["gemms"]} <= {"memory", "compute"}
+    assert {g["bound"] for g in doc["gemms"] if g["precision"] != "vector"} <= {"memory",
+                                                                                "compute"}
+    assert {g["bound"] for g in doc["gemms"] if g["precision"] == "vector"} <= {
+        "DRAM", "vector unit"}
     assert doc["run"]["weights"] == "int4x2" and doc["run"]["kv_cache"] == "int8"
 
 

@@ -70,7 +70,9 @@ def test_phase_totals_are_the_sum_of_their_rows():
                                                   start=rows[0].cost.result.repeated(0))
     names = [r.name for r in g.phase_rows("decode")]
     assert names == ["q_proj", "k_proj", "v_proj", "o_proj", "mlp_gate", "mlp_up", "mlp_down",
-                     "attn_qk", "attn_av", "lm_head"]
+                     "attn_qk", "attn_av", "lm_head", "input_norm", "rope_q", "rope_k",
+                     "residual_add_1", "post_attn_norm", "mlp_act", "mlp_gate_mul",
+                     "residual_add_2", "softmax", "final_norm"]
 
 
 def test_more_weight_terms_cost_more_decode_bytes():
