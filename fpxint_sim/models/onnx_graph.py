@@ -18,6 +18,12 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from fpxint_sim.models.onnx_fuse import (
+    bias_add_candidates,
+    fusable_bias,
+    linear,
+    transposed_weight_name,
+)
 from fpxint_sim.models.onnx_ops import COMPUTE_OPS, OnnxOpError
 from fpxint_sim.models.onnx_tensor_ops import TENSOR_OPS
 
@@ -27,12 +33,15 @@ MAX_VALUE_ELEMENTS = 1 << 28  # one intermediate tensor: 1 GiB of float32
 @dataclass(frozen=True)
 class OpSpec:
     """fn(inputs, attrs); static: inputs that must be constants, given as Python values;
-    static_if_const: given as Python values when constant; outputs: how many it gives (None:
-    as many as the node names); shape_only: reads only its input's shape."""
+    static_if_const: given as Python values when constant; scalar_if_const: a one-value
+    constant given as a Python number beside a run-time operand (x * 0.5, as torch code
+    writes it); outputs: how many it gives (None: as many as the node names); shape_only:
+    reads only its input's shape."""
 
     fn: Callable
     static: frozenset = frozenset()
     static_if_const: frozenset = frozenset()
+    scalar_if_const: frozenset = frozenset()
     outputs: int | None = 1
     shape_only: bool = False
 
@@ -40,9 +49,11 @@ class OpSpec:
 _STATIC = {"Reshape": {1}, "Slice": {1, 2, 3, 4}, "Split": {1}, "Unsqueeze": {1},
            "Squeeze": {1}, "ReduceMean": {1}, "ConstantOfShape": {0}, "Clip": {1, 2},
            "Dropout": {1, 2}}
-_STATIC_IF_CONST = {"Gather": {1}, "Pow": {1}}
+_STATIC_IF_CONST = {"Gather": {1}}
+_SCALAR_IF_CONST = {"Add": {0, 1}, "Sub": {0, 1}, "Mul": {0, 1}, "Div": {0, 1}, "Pow": {1}}
 OPS = {name: OpSpec(fn, frozenset(_STATIC.get(name, ())),
                     frozenset(_STATIC_IF_CONST.get(name, ())),
+                    frozenset(_SCALAR_IF_CONST.get(name, ())),
                     None if name == "Split" else 1, name == "Shape")
        for name, fn in {**COMPUTE_OPS, **TENSOR_OPS}.items()}
 SUPPORTED_OPS = tuple(sorted(OPS))
@@ -188,7 +199,7 @@ def _register(root: nn.Module, name: str, t: torch.Tensor, weight: bool) -> str:
     return ".".join(parts)
 
 
-def _input_ref(name, index, spec, runtime, consts, label, op_type):
+def _input_ref(name, index, spec, runtime, consts, label, op_type, beside_runtime: bool):
     if name == "":
         return None, None
     if name in runtime:
@@ -199,9 +210,21 @@ def _input_ref(name, index, spec, runtime, consts, label, op_type):
     if name not in consts:
         raise ConversionError(label, op_type, f"input {name!r} is not produced before it")
     c = consts[name]
-    if index in spec.static or index in spec.static_if_const:
-        return ("value", _python(c)), _python(c)
+    if index in spec.static or index in spec.static_if_const or (
+            beside_runtime and index in spec.scalar_if_const and c.numel() == 1):
+        value = c.reshape(()).item() if index in spec.scalar_if_const else _python(c)
+        return ("value", value), value
     return ("const", name), c
+
+
+def _linear_step(x: str, weight: str, bias: str, out: str, runtime, consts, label) -> Step:
+    refs = [("run", x), ("const", weight), ("const", bias)]
+    meta = [runtime[x], consts[weight].to("meta"), consts[bias].to("meta")]
+    with torch.device("meta"):
+        outs = _run(OpSpec(linear), meta, {}, label, "MatMul+Add")
+    _check_size(outs, label, "MatMul+Add")
+    runtime[out] = outs[0]
+    return Step("MatMul+Add", linear, refs, {}, [out])
 
 
 def convert_graph(graph, opset: int, inputs: dict, initializers: dict, to_tensor
@@ -209,15 +232,33 @@ def convert_graph(graph, opset: int, inputs: dict, initializers: dict, to_tensor
     """OnnxModule of `graph` for the given input tensors (graph input name -> tensor)."""
     runtime = {n: t.to("meta") for n, t in inputs.items()}
     consts = dict(initializers)
-    steps, used_consts = [], set()
+    weight_names = set(initializers)
+    steps, used_consts, fused_adds = [], set(), set()
+    bias_adds = bias_add_candidates(graph)
     for index, node in enumerate(graph.node):
+        if index in fused_adds:
+            continue
         label, op_type = node_label(node, index), node.op_type
         spec = OPS[op_type]
         attrs = _attributes(node, to_tensor)
         attrs["_opset"], attrs["_outputs"] = opset, len(node.output)
+        if index in bias_adds and node.input[0] in runtime:
+            add = graph.node[bias_adds[index]]
+            bias = fusable_bias(add, node.output[0], consts.get(node.input[1]), consts)
+            if bias is not None:  # MatMul + Add -> one F.linear (models/onnx_fuse.py)
+                name = transposed_weight_name(node.input[1], bias, consts)
+                consts[name] = consts[node.input[1]].t().contiguous()
+                weight_names.add(name)
+                fused_adds.add(bias_adds[index])
+                used_consts.update((name, bias))
+                steps.append(_linear_step(node.input[0], name, bias, add.output[0], runtime,
+                                          consts, label))
+                continue
         refs, values = [], []
+        beside_runtime = any(name in runtime for name in node.input)
         for i, name in enumerate(node.input):
-            ref, value = _input_ref(name, i, spec, runtime, consts, label, op_type)
+            ref, value = _input_ref(name, i, spec, runtime, consts, label, op_type,
+                                    beside_runtime)
             refs.append(ref)
             values.append(value)
         attrs["_const"] = tuple(r is not None and r[0] != "run" for r in refs)
@@ -245,5 +286,4 @@ def convert_graph(graph, opset: int, inputs: dict, initializers: dict, to_tensor
         if name not in runtime:
             used_consts.add(name)
     kept = {n: consts[n] for n in consts if n in used_consts}
-    weights = {n for n in initializers if n in kept}
-    return OnnxModule(list(inputs), outputs, steps, kept, weights)
+    return OnnxModule(list(inputs), outputs, steps, kept, weight_names & set(kept))

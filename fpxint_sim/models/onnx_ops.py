@@ -168,10 +168,14 @@ def matmul(ins, a):
     return torch.matmul(ins[0], ins[1])
 
 
-def _int_div(x, y):
-    if not (x.dtype.is_floating_point or y.dtype.is_floating_point):
+def _is_float(v) -> bool:
+    return v.dtype.is_floating_point if isinstance(v, torch.Tensor) else isinstance(v, float)
+
+
+def _div(x, y):
+    if not (_is_float(x) or _is_float(y)):
         return torch.div(x, y, rounding_mode="trunc")  # ONNX integer Div truncates
-    return torch.div(x, y)
+    return x / y
 
 
 def softmax(ins, a):
@@ -207,20 +211,18 @@ def reduce_mean(ins, a):
 
 
 def pow_(ins, a):
-    y = ins[1]  # a constant exponent arrives as a Python value: x ** 2.0 as torch writes it
-    if isinstance(y, list):
-        y = torch.tensor(y, dtype=ins[0].dtype)
-    return torch.pow(ins[0], y)
+    return torch.pow(ins[0], ins[1])  # a constant scalar exponent arrives as a number
 
 
 COMPUTE_OPS = {
     "Conv": conv, "MaxPool": max_pool, "AveragePool": average_pool,
     "GlobalAveragePool": global_average_pool, "BatchNormalization": batch_normalization,
     "LayerNormalization": layer_normalization, "Gemm": gemm, "MatMul": matmul,
-    "Add": lambda ins, a: torch.add(ins[0], ins[1]),
-    "Sub": lambda ins, a: torch.sub(ins[0], ins[1]),
-    "Mul": lambda ins, a: torch.mul(ins[0], ins[1]),
-    "Div": lambda ins, a: _int_div(ins[0], ins[1]),
+    # operators, not torch.add: a constant scalar may stand on either side (2.0 - x)
+    "Add": lambda ins, a: ins[0] + ins[1],
+    "Sub": lambda ins, a: ins[0] - ins[1],
+    "Mul": lambda ins, a: ins[0] * ins[1],
+    "Div": lambda ins, a: _div(ins[0], ins[1]),
     "Pow": pow_,
     "Relu": lambda ins, a: F.relu(ins[0]),
     "Sigmoid": lambda ins, a: torch.sigmoid(ins[0]),

@@ -132,6 +132,42 @@ def test_transformer_like_onnx_runs_its_matmuls_as_integer_jobs(tmp_path, capsys
     assert r["ok"] and r["outputs_bit_identical"] and r["jobs_checked"] > 0
 
 
+ENCODER = """import torch
+from torch import nn
+
+
+def make():
+    torch.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(32, 4, 64, batch_first=True).eval()
+    nn.init.normal_(layer.self_attn.out_proj.bias)  # a zero bias would be dropped on export
+    return layer, (torch.randn(2, 8, 32),)
+"""
+
+
+def test_exported_transformer_encoder_gives_the_module_report_numbers(tmp_path, capsys):
+    """nn.TransformerEncoderLayer through the dynamo exporter: its Linears come out as MatMul +
+    Add (3-D inputs) or Gemm, attention as MatMul / Softmax; the reader gives the module's
+    jobs, cycles and energy (the bias Adds fold back into the linears: without that each
+    would be a vector op the module does not have)."""
+    pytest.importorskip("onnxscript", reason="the dynamo exporter needs onnxscript")
+    (tmp_path / "enc.py").write_text(ENCODER)
+    ns: dict = {}
+    exec(ENCODER, ns)
+    module, inputs = ns["make"]()
+    path = tmp_path / "enc.onnx"
+    with contextlib.redirect_stdout(io.StringIO()):
+        torch.onnx.export(module, inputs, str(path), dynamo=True)
+    module_doc = _json(["run", "--model", f"{tmp_path / 'enc.py'}:make"], capsys)
+    onnx_doc = _json(["run", "--model", str(path)], capsys)
+    for key in TOTALS:
+        assert onnx_doc["totals"][key] == module_doc["totals"][key], key
+    kinds = [ly["kind"] for ly in onnx_doc["layers"]]
+    assert kinds == [ly["kind"] for ly in module_doc["layers"]]
+    assert kinds.count("act_matmul") == 2 and kinds.count("linear") == 4
+    names = [ly["name"] for ly in onnx_doc["layers"] if ly["kind"] == "linear"]
+    assert names == ["self_attn.in_proj", "self_attn.out_proj", "linear1", "linear2"]
+
+
 def _cli_refuses(argv, match, capsys, tmp_path) -> str:
     out = tmp_path / "out"
     assert cli_main.main(["run", *argv, "--out", str(out)]) == 2
