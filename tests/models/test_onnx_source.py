@@ -222,13 +222,16 @@ def test_refused_graphs_are_one_line(case, match, tmp_path, capsys):
         model = build([node("ConstantOfShape", ["shape"], ["c"]),
                        node("Add", ["x", "c"], ["y"])], [("x", (1,))], ["y"],
                       {"shape": np.array([100_000, 100_000], np.int64)})
-    else:
+    else:  # weights in an existing file one folder up: not read
         model = build([node("MatMul", ["x", "w"], ["y"])], [("x", (2, 3))], ["y"],
                       {"w": np.ones((3, 4), np.float32)})
         w = model.graph.initializer[0]
         w.ClearField("raw_data")
         w.data_location = onnx.TensorProto.EXTERNAL
-        w.external_data.add(key="location", value="../../etc/passwd")
+        (tmp_path / "outside.bin").write_bytes(np.ones(12, np.float32).tobytes())
+        w.external_data.add(key="location", value="../outside.bin")
+        tmp_path = tmp_path / "model"
+        tmp_path.mkdir()
     path = tmp_path / f"{case}.onnx"
     onnx.save(model, path)
     _cli_refuses(["--model", str(path)], match, capsys, tmp_path)
