@@ -199,7 +199,10 @@ def _register(root: nn.Module, name: str, t: torch.Tensor, weight: bool) -> str:
     return ".".join(parts)
 
 
-def _input_ref(name, index, spec, runtime, consts, label, op_type, beside_runtime: bool):
+def _input_ref(name, index, spec, runtime, consts, label, op_type, beside_rank):
+    """(reference, value now) of one node input; beside_rank: the smallest rank of the node's
+    run-time inputs (None: all constant), up to which a one-value constant broadcasts as a
+    number would."""
     if name == "":
         return None, None
     if name in runtime:
@@ -211,7 +214,8 @@ def _input_ref(name, index, spec, runtime, consts, label, op_type, beside_runtim
         raise ConversionError(label, op_type, f"input {name!r} is not produced before it")
     c = consts[name]
     if index in spec.static or index in spec.static_if_const or (
-            beside_runtime and index in spec.scalar_if_const and c.numel() == 1):
+            index in spec.scalar_if_const and beside_rank is not None and c.numel() == 1
+            and c.dim() <= beside_rank):
         value = c.reshape(()).item() if index in spec.scalar_if_const else _python(c)
         return ("value", value), value
     return ("const", name), c
@@ -255,10 +259,11 @@ def convert_graph(graph, opset: int, inputs: dict, initializers: dict, to_tensor
                                           consts, label))
                 continue
         refs, values = [], []
-        beside_runtime = any(name in runtime for name in node.input)
+        ranks = [runtime[n].dim() for n in node.input if n in runtime]
+        beside_rank = min(ranks) if ranks else None
         for i, name in enumerate(node.input):
             ref, value = _input_ref(name, i, spec, runtime, consts, label, op_type,
-                                    beside_runtime)
+                                    beside_rank)
             refs.append(ref)
             values.append(value)
         attrs["_const"] = tuple(r is not None and r[0] != "run" for r in refs)

@@ -179,6 +179,11 @@ def _check_inputs(inputs: tuple, graph_inputs, path: Path) -> None:
                                        for d, s in zip(dims, t.shape)):
             raise InputError(f"--input: graph input {vi.name!r} of {path} has shape "
                              f"{_shape_text(vi)[0]}, got {'x'.join(map(str, t.shape))}")
+        elem = vi.type.tensor_type.elem_type
+        if onnx_types.is_float_type(elem) != t.is_floating_point():
+            want = "floats" if onnx_types.is_float_type(elem) else "integers (ids:SHAPE)"
+            raise InputError(f"--input: graph input {vi.name!r} of {path} takes {want}, got "
+                             f"{str(t.dtype).removeprefix('torch.')}")
 
 
 def load_onnx(path: Path, input_spec: str | None = None) -> tuple[nn.Module, tuple]:

@@ -248,6 +248,9 @@ def test_dynamic_dimensions_need_input(tmp_path, capsys):
     assert src.inputs[0].shape == (5, 3)
     with pytest.raises(InputError, match=r"graph input 'x' .* has shape batchx3, got 5x4"):
         resolve_model(str(path), "5x4")
+    torch.save(torch.zeros(5, 3, dtype=torch.int64), tmp_path / "ids.pt")
+    with pytest.raises(InputError, match=r"graph input 'x' .* takes floats, got int64"):
+        resolve_model(str(path), str(tmp_path / "ids.pt"))
 
 
 def test_missing_onnx_package_names_the_extra(tmp_path, monkeypatch):
