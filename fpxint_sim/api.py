@@ -10,7 +10,7 @@
     run.vector_table()   # one flat dict per float op between the layers (ReLU, softmax, ...)
 
 `model` is an nn.Module with `inputs` (a tensor or a tuple of tensors), or a model spec as
-`--model` takes it (bundled name, FILE.py:FUNCTION, .pt2) with `inputs` None (its example
+`--model` takes it (bundled name, FILE.py:FUNCTION, .pt2, .onnx) with `inputs` None (its example
 inputs) or an `--input` spec string. `expansion` is an ExpansionConfig, a dict of its fields,
 or None for the defaults of every command (fpxint_sim/expansion_defaults.py).
 """

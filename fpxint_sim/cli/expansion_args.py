@@ -7,7 +7,8 @@ from fpxint_sim import expansion_defaults as D
 
 MODEL_HELP = ("a bundled model (digits_cnn, minilm, resnet18, resnet50, mobilenet_v2, "
               "vit_ti_16, bert_base, llama_block), FILE.py:FUNCTION (returns the module and "
-              "a tuple of example inputs), or a torch.export .pt2 file")
+              "a tuple of example inputs), a torch.export .pt2 file, or an .onnx file "
+              "(docs/onnx.md)")
 INPUT_HELP = ("model inputs: shapes such as 1x3x224x224 (seeded N(0,1) floats), ids:1x64 "
               "(seeded token ids below the model's vocabulary), several joined by ','; or a "
               ".pt / .npy file of inputs (default: the model's own example inputs)")

@@ -1,5 +1,5 @@
 """Models given as files: `FILE.py:FUNCTION`, a torch.export `.pt2`, and the formats refused
-with a reason (TorchScript, pickled modules and state dicts, `.onnx` on this torch build).
+with a reason (TorchScript, pickled modules and state dicts). `.onnx`: models/onnx_source.py.
 
 Each loader returns (module, example inputs or None); any problem is one InputError naming
 the file and, for Python files, the function.
@@ -17,7 +17,8 @@ from torch import nn
 
 from fpxint_sim.errors import InputError
 
-WORKING_FORMATS = "FILE.py:FUNCTION, a torch.export .pt2 file (torch.export.save) or a bundled name"
+WORKING_FORMATS = ("FILE.py:FUNCTION, a torch.export .pt2 file (torch.export.save), an .onnx "
+                   "file or a bundled name")
 
 
 def _one_line(e: BaseException) -> str:
@@ -122,14 +123,6 @@ def load_exported_program(path: Path) -> tuple[nn.Module, tuple | None]:
 def refuse_torchscript(path: Path) -> None:
     raise InputError(f"--model {path}: a TorchScript archive is not supported (its graph "
                      f"cannot be rewritten); use {WORKING_FORMATS}")
-
-
-def refuse_onnx(path: Path) -> None:
-    raise InputError(
-        f"--model {path}: .onnx is not readable with this installation: the maintained "
-        "ONNX-to-torch converter (onnx2torch) needs torchvision, which does not load with the "
-        f"CPU torch build here; export the model with torch.export.save instead, or use "
-        f"{WORKING_FORMATS}")
 
 
 def refuse_pickle(path: Path) -> None:

@@ -1,8 +1,9 @@
 """`--model` and `--input` resolved once, for every command and for `fpxint_sim.emulate`.
 
 A model source is a bundled name (digits_cnn, minilm and the reference architectures),
-`FILE.py:FUNCTION` (the function returns (module, example_inputs)), or a torch.export `.pt2`
-file. `.onnx`, TorchScript and torch.save files are refused with the formats that work.
+`FILE.py:FUNCTION` (the function returns (module, example_inputs)), a torch.export `.pt2`
+file or an `.onnx` file (models/onnx_source.py). TorchScript and torch.save files are refused
+with the formats that work.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import torch
 from torch import nn
 
 from fpxint_sim.errors import InputError
-from fpxint_sim.models import file_sources
+from fpxint_sim.models import file_sources, onnx_source
 from fpxint_sim.models.input_spec import describe_inputs, parse_inputs
 from fpxint_sim.models.outputs import primary_output
 from fpxint_sim.models.reference import REFERENCE_MODELS, SEED, reference_module
@@ -35,7 +36,7 @@ class ModelSource:
     """
 
     name: str
-    kind: str  # "bundled", "python" or "pt2"
+    kind: str  # "bundled", "python", "pt2" or "onnx"
     module: nn.Module
     inputs: tuple
     description: str
@@ -153,12 +154,13 @@ def resolve_model(spec: str, input_spec: str | None = None, samples: int | None 
         kind, weights = "python", "as built by the function"
     else:
         path = Path(spec)
-        if spec.endswith(".onnx"):
-            file_sources.refuse_onnx(path)
         if not path.is_file():
             raise InputError(f"unknown model {spec!r}: choose one of {', '.join(BUNDLED)}, or "
-                             "give FILE.py:FUNCTION or a .pt2 file")
-        if spec.endswith(".pt2"):
+                             "give FILE.py:FUNCTION, a .pt2 or an .onnx file")
+        if spec.endswith(".onnx"):  # the graph is built for the input shapes: --input used here
+            module, inputs = onnx_source.load_onnx(path, input_spec)
+            kind, weights, input_spec = "onnx", "as stored in the file", None
+        elif spec.endswith(".pt2"):
             module, inputs = file_sources.load_exported_program(path)
             kind, weights = "pt2", "as saved in the program"
         elif file_sources.is_torchscript(path):
