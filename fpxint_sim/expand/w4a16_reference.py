@@ -32,12 +32,14 @@ def ordered_fold_matmul(x: torch.Tensor, w: torch.Tensor, fold: int) -> torch.Te
     # The padded products are (+0.0) * (-0.0) = -0.0, and p + (-0.0) == p for every p.
     xf = F.pad(x.to(torch.float32), (0, pad), value=0.0).reshape(*x.shape[:-1], folds, size)
     wf = F.pad(w.to(torch.float32), (0, pad), value=-0.0).reshape(*w.shape[:-1], folds, size)
-    xf, wf = xf.unsqueeze(-3), wf.unsqueeze(-4)  # (..., M, 1, F, R) and (..., 1, N, F, R)
-    part = torch.zeros((*out.shape, folds), dtype=torch.float32)
+    # Position r of every fold as one contiguous (..., F, M, 1) and (..., F, 1, N) slice.
+    xr = xf.movedim(-1, 0).transpose(-1, -2).unsqueeze(-1).contiguous()
+    wr = wf.movedim(-1, 0).transpose(-1, -2).unsqueeze(-2).contiguous()
+    part = torch.zeros((*x.shape[:-2], folds, x.shape[-2], w.shape[-2]), dtype=torch.float32)
     for r in range(size):  # position r of every fold at once: a multiply, then an add
-        part = part + xf[..., r] * wf[..., r]
+        part = part + xr[r] * wr[r]
     for f in range(folds):
-        out = out + part[..., f]
+        out = out + part[..., f, :, :]
     return out
 
 
