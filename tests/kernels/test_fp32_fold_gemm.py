@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fpxint_sim.kernels.float_formats import round_to_format
-from fpxint_sim.kernels.fp32_fold_gemm import fold_gemm
+from fpxint_sim.kernels.fp32_fold_gemm import COL_BLOCK, fold_gemm
 
 
 def _scalar_fold_sum(a, b, fold):
@@ -39,6 +39,13 @@ def test_kernel_follows_the_declared_order(seed, m, k, n, fold):
     a, b = _operands(seed, m, k, n)
     got = fold_gemm(a[None], b[None], fold)[0]
     assert np.array_equal(got.view(np.uint32), _scalar_fold_sum(a, b, fold).view(np.uint32))
+
+
+def test_one_row_split_into_column_blocks():
+    """A decode step (one row) runs as several column blocks; each keeps the order."""
+    a, b = _operands(4, 1, 37, COL_BLOCK * 2 + 5)
+    got = fold_gemm(a[None], b[None], 10)[0]
+    assert np.array_equal(got.view(np.uint32), _scalar_fold_sum(a, b, 10).view(np.uint32))
 
 
 def test_batched_groups_are_independent_products():
