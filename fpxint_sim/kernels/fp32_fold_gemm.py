@@ -13,7 +13,6 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-
 COL_BLOCK = 256  # columns one task sums: its fold partial sums stay in L1 (1 KiB)
 
 
