@@ -72,7 +72,13 @@ class W4A16JobChecker:
         for idx in torch.nonzero(bad)[: max(0, MAX_LISTED - len(self.mismatches))]:
             t = tuple(int(v) for v in idx)
             self.mismatches.append({"layer": layer, "what": what, "index": list(t),
-                                    "engine": float(got[t]), "reference": float(want[t])})
+                                    "engine": _value(got[t]), "reference": _value(want[t])})
+
+
+def _value(v: torch.Tensor):
+    """A float for the report; inf and NaN as text (JSON has no such numbers)."""
+    f = float(v)
+    return f if torch.isfinite(v) else repr(f)
 
 
 def _record_layer_outputs(em, sink):
@@ -113,6 +119,7 @@ def verify_w4a16_expanded(em, hw, forward) -> dict:
     equal = bitwise_equal(output, reference)
     diff = (output.to(torch.float64) - reference.to(torch.float64)).abs() \
         if output.shape == reference.shape else torch.tensor([float("inf")])
+    finite = diff[diff.isfinite()]
     layers = []
     for name, counters in backend.counters.items():
         lc = checker.layers[name]
@@ -134,7 +141,8 @@ def verify_w4a16_expanded(em, hw, forward) -> dict:
                            "array_rows": hw.array.array_rows},
             "jobs_checked": jobs, "mismatched_accumulators": bad_acc,
             "mismatched_layer_outputs": bad_out, "outputs_bit_identical": equal,
-            "output_max_abs_diff": float(diff.max()) if diff.numel() else 0.0,
+            # over the elements both paths give finite (inf/NaN are compared by bits above)
+            "output_max_abs_diff": float(finite.max()) if finite.numel() else 0.0,
             "macs": sum(c.macs for c in backend.counters.values()),
             "first_mismatches": checker.mismatches, "layers": layers,
             "engine_seconds": engine_seconds, "seconds": time.perf_counter() - start}

@@ -1,5 +1,7 @@
 """verify of the W4A16 value path: passes on the engine, fails on an engine that is wrong."""
 
+import json
+
 import numpy as np
 import torch
 from torch import nn
@@ -11,6 +13,7 @@ from fpxint_sim.expand.w4a16 import expand_model_w4a16
 from fpxint_sim.kernels.fp32_fold_gemm import fold_gemm
 from fpxint_sim.models.source import resolve_model
 from fpxint_sim.verify.w4a16_check import (
+    W4A16JobChecker,
     bitwise_equal,
     same_bits,
     verify_w4a16_expanded,
@@ -79,3 +82,12 @@ def test_same_bits_separates_signed_zeros_and_joins_nans():
     assert same_bits(a, b).tolist() == [False, True, True]
     assert not bitwise_equal(a, b) and bitwise_equal(a, a.clone())
     assert not bitwise_equal(a, a[:2])
+
+
+def test_mismatches_of_non_finite_values_stay_valid_json():
+    checker = W4A16JobChecker()
+    checker.layer_output("fc", torch.tensor([1.0, float("inf")]), torch.tensor([1.0, 2.0]))
+    assert checker.layers["fc"].mismatched_outputs == 1
+    assert json.loads(json.dumps(checker.mismatches, allow_nan=False)) == [
+        {"layer": "fc", "what": "layer output", "index": [1], "engine": "inf",
+         "reference": 2.0}]
