@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fpxint_sim.kernels import fp32_fold_gemm
 from fpxint_sim.kernels.float_formats import round_to_format
 from fpxint_sim.kernels.fp32_fold_gemm import COL_BLOCK, fold_gemm
 
@@ -46,6 +47,15 @@ def test_one_row_split_into_column_blocks():
     a, b = _operands(4, 1, 37, COL_BLOCK * 2 + 5)
     got = fold_gemm(a[None], b[None], 10)[0]
     assert np.array_equal(got.view(np.uint32), _scalar_fold_sum(a, b, 10).view(np.uint32))
+
+
+@pytest.mark.parametrize("parallel_from", [0, 1 << 62])
+def test_parallel_and_serial_paths_give_the_declared_sums(monkeypatch, parallel_from):
+    monkeypatch.setattr(fp32_fold_gemm, "PARALLEL_MIN_MACS", parallel_from)
+    a, b = _operands(6, 3, 45, COL_BLOCK + 9)
+    got = fold_gemm(np.stack([a, a[::-1]]), np.stack([b, b]), 16)
+    assert np.array_equal(got[0].view(np.uint32), _scalar_fold_sum(a, b, 16).view(np.uint32))
+    assert np.array_equal(got[1], _scalar_fold_sum(a[::-1], b, 16))
 
 
 def test_batched_groups_are_independent_products():
