@@ -91,3 +91,21 @@ def test_mismatches_of_non_finite_values_stay_valid_json():
     assert json.loads(json.dumps(checker.mismatches, allow_nan=False)) == [
         {"layer": "fc", "what": "layer output", "index": [1], "engine": "inf",
          "reference": 2.0}]
+
+
+def test_a_layer_call_the_engine_skips_is_a_mismatch():
+    checker = W4A16JobChecker()
+    checker.layer_output("fc", torch.empty(0), torch.ones(2, 3))
+    assert checker.layers["fc"].mismatched_outputs == 6
+
+
+def test_convolutions_left_float_fail_unless_allowed():
+    """digits_cnn: its Linears run as W4A16, its convs cannot: listed, and not a pass."""
+    source = resolve_model("digits_cnn", None, 4, {})
+    cfg = ExpansionConfig(w_bits=4, a_bits=16, w_terms=1)
+    hw = w4a16_hw()
+    r = verify_w4a16_source(source, cfg, hw)
+    convs = {op["name"] for op in r["integer_ops_left_float"]}
+    assert convs and all(op["op"] == "conv2d" for op in r["integer_ops_left_float"])
+    assert r["jobs_checked"] > 0 and r["outputs_bit_identical"] and not r["ok"]
+    assert verify_w4a16_source(source, cfg, hw, allow_float=frozenset(convs))["ok"]
