@@ -50,6 +50,8 @@ class ValueGeneration:
     prompt: tuple[int, ...]
     engine: Trace
     reference: Trace
+    expanded_layers: tuple[str, ...]  # every GEMM layer of the expanded model
+    engine_layers: tuple[str, ...]  # the layers whose jobs the engine ran (its counters)
 
     @property
     def steps(self) -> int:
@@ -66,12 +68,20 @@ class ValueGeneration:
         return None
 
     @property
+    def engine_ran_every_layer(self) -> bool:
+        """Whether the engine run really ran every expanded layer (else it compared the
+        reference with itself)."""
+        return bool(self.expanded_layers) and set(self.engine_layers) == set(self.expanded_layers)
+
+    @property
     def equal(self) -> bool:
-        return self.steps > 0 and self.first_mismatch is None
+        return self.steps > 0 and self.first_mismatch is None and self.engine_ran_every_layer
 
     def to_dict(self) -> dict:
         return {"arithmetic": self.arith, "w_terms": self.w_terms, "a_terms": self.a_terms,
                 "kv_cache": self.kv, "steps": self.steps, "equal": self.equal,
+                "engine_ran_every_layer": self.engine_ran_every_layer,
+                "expanded_layers": len(self.expanded_layers),
                 "first_mismatching_step": self.first_mismatch,
                 "prompt_ids": list(self.prompt), "generated_ids": list(self.engine.ids),
                 "reference_ids": list(self.reference.ids),
@@ -111,8 +121,8 @@ def _w4a4(model, hw, prompt, new, kv, w_terms, a_terms):
 
     em = expand_model(model, w4a4_config(w_terms, a_terms))
     reference = greedy(em.module, prompt, new, kv)
-    engine = run_on_accelerator(em, hw, lambda m: greedy(m, prompt, new, kv)).output
-    return engine, reference
+    run = run_on_accelerator(em, hw, lambda m: greedy(m, prompt, new, kv))
+    return run.output, reference, em, run.layers
 
 
 def _w4a16(model, hw, prompt, new, kv, w_terms):
@@ -125,9 +135,9 @@ def _w4a16(model, hw, prompt, new, kv, w_terms):
     em = expand_model_w4a16(model, w_terms=w_terms, spec=hw.w4a16,
                             array_rows=hw.array.array_rows)
     reference = greedy(em.module, prompt, new, kv)
-    with w4a16_engine_attached(em, hw):
+    with w4a16_engine_attached(em, hw) as backend:
         engine = greedy(em.module, prompt, new, kv)
-    return engine, reference
+    return engine, reference, em, backend.counters
 
 
 def generate_values(model, hw: Accelerator, prompt: torch.Tensor, new: int, arith: str,
@@ -135,14 +145,15 @@ def generate_values(model, hw: Accelerator, prompt: torch.Tensor, new: int, arit
     """Greedy generation of a TinyLM under `arith` on the engine and on the reference."""
     check_bounds(DECODER, prompt.shape[1], new)  # before any work: the cost side's rule
     if arith == "w4a4":
-        engine, reference = _w4a4(model, hw, prompt, new, kv, w_terms, a_terms)
+        engine, reference, em, counters = _w4a4(model, hw, prompt, new, kv, w_terms, a_terms)
     elif arith == "w4a16":
-        engine, reference = _w4a16(model, hw, prompt, new, kv, w_terms)
+        engine, reference, em, counters = _w4a16(model, hw, prompt, new, kv, w_terms)
     else:
         raise InputError(f"--arith {arith}: value generation runs w4a4 or w4a16")
     return ValueGeneration(arith, w_terms, a_terms if arith == "w4a4" else None,
                            "float32 (unrounded)" if kv is None else kv.name,
-                           tuple(int(t) for t in prompt[0]), engine, reference)
+                           tuple(int(t) for t in prompt[0]), engine, reference,
+                           tuple(em.layers), tuple(counters))
 
 
 def values_text(vg: ValueGeneration, seed: int) -> str:
@@ -153,7 +164,12 @@ def values_text(vg: ValueGeneration, seed: int) -> str:
             f"{len(vg.prompt)} seeded random ids; {vg.arith} {terms}, KV cache {vg.kv}")
     times = (f"engine {vg.engine.seconds:.2f} s, PyTorch reference "
              f"{vg.reference.seconds:.2f} s")
-    if vg.equal:
+    if not vg.engine_ran_every_layer:
+        missing = sorted(set(vg.expanded_layers) - set(vg.engine_layers))
+        verdict = (f"  NOT CHECKED: the engine ran {len(vg.engine_layers)} of "
+                   f"{len(vg.expanded_layers)} expanded layers (missing: "
+                   f"{', '.join(missing[:5]) or '-'})")
+    elif vg.equal:
         verdict = (f"  engine == PyTorch reference at all {vg.steps} steps (logits "
                    f"torch.equal, token ids equal); {times}")
     else:

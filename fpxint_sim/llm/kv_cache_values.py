@@ -10,8 +10,8 @@ and the attention products then treat it as any other activation.
                  (series/expand.py expand_tensor, bits 8): scale s = the largest 24-bit-mantissa
                  float with 127 s <= max|row| ("free" scale policy), q = round-half-even(x / s)
     int4x<T>     a T-term symmetric INT4 series of each row, the same code with bits 4
-    None         float32 as computed, nothing rounded: the reference point of the tests, not a
-                 stored format of the cost side
+    None         kept as computed (float32), nothing rounded: the reference point of the tests,
+                 not a stored format of the cost side
 Read value of an integer row = the series' float64 value (correctly rounded sum of
 s_t q_t), rounded to float32. Rows are expanded independently (one scale per row), so a cache
 filled token by token holds the terms that expanding all its rows at once gives.
@@ -40,7 +40,7 @@ class StoredRows:
     def append(self, x: torch.Tensor) -> None:
         x = x.detach()
         if self.fmt is None:
-            self.chunks.append(x.to(torch.float32).clone())
+            self.chunks.append(x.clone())
         elif self.fmt.is_float:
             self.chunks.append(x.to(FLOAT_DTYPES[self.fmt.name]))
         else:
@@ -55,10 +55,13 @@ class StoredRows:
         return [c[0] for c in self.chunks]
 
     def read(self) -> torch.Tensor:
-        """Every stored row dequantized to float32, tokens in write order (dim -2)."""
+        """Every stored row dequantized to float32 (None: as written), tokens in write order
+        (dim -2)."""
         parts = []
         for c in self.chunks:
-            if isinstance(c, torch.Tensor):
+            if self.fmt is None:
+                parts.append(c)
+            elif isinstance(c, torch.Tensor):
                 parts.append(c.to(torch.float32))
             else:
                 series, shape = c
