@@ -33,6 +33,8 @@ def test_out_writes_the_values_and_the_text_says_so(tmp_path, capsys):
     assert "engine == PyTorch reference at all 4 steps" in text and "seed 5" in text
     doc = json.loads((out / "report.json").read_text())
     assert doc["values"]["seed"] == 5 and doc["values"]["equal"]
+    html = (out / "report.html").read_text()
+    assert "logits and token ids equal at all 4 steps" in html
 
 
 class _Off(EngineBackend):
