@@ -134,6 +134,9 @@ class VectorUnitSpec:
 
 FLOAT_FORMATS = ("fp16", "bf16")  # 16-bit float activations of weight-only (W4A16) arithmetic
 W4A16_MACS = ("int4xfp16", "dequant_fp16")
+ACCUMULATOR_FORMATS = ("fp32",)  # what the values emulate bit for bit
+REFUSED_ACCUMULATOR_FORMATS = ("fp16", "bf16")  # named, refused: no narrow float adder is built
+ACCUMULATION_ORDERS = ("array_folds", "sequential")
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,11 @@ class W4A16Spec:
     fp16_* figures are also the rate and energy of 16-bit float x float products (attention
     over an FP16 KV cache). An unset energy comes from the technology table at the node;
     bf16 is charged as fp16 (the table has no separate BF16 multiplier).
+
+    The values (docs/w4a16.md): products are exact in fp32 and summed in `accumulator_format`
+    (fp32 only) in `accumulation_order`: 'array_folds' cuts K into folds of array_rows, each
+    fold summed k-ascending from +0.0, the fold sums added fold-ascending from +0.0;
+    'sequential' is one sum over all k ascending.
     """
 
     activation_format: str = "fp16"
@@ -154,6 +162,12 @@ class W4A16Spec:
     fp16_macs_per_pe_per_cycle: int = field(default=1, metadata=POSITIVE)
     int4xfp16_mac_energy_pj: float | None = field(default=None, metadata=NON_NEGATIVE)
     fp16_mac_energy_pj: float | None = field(default=None, metadata=NON_NEGATIVE)
+    accumulator_format: str = "fp32"
+    accumulation_order: str = "array_folds"
+
+    def fold_size(self, array_rows: int, k: int) -> int:
+        """Products summed into one fold partial sum for a reduction of length k (>= 1)."""
+        return max(1, k) if self.accumulation_order == "sequential" else array_rows
 
 
 @dataclass(frozen=True)

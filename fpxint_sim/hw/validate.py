@@ -3,7 +3,7 @@
 Checks, in order: unknown keys (with the closest valid key suggested), missing required keys,
 types, sizes/rates > 0 and energies >= 0, then the semantic rules (dataflow, operand types,
 per-precision tables, accumulator width and overflow mode, pair_saturate_int16 operands, the
-w4a16 section's activation format and MAC kind).
+w4a16 section's activation format, MAC kind, accumulator format and accumulation order).
 """
 
 from __future__ import annotations
@@ -206,8 +206,17 @@ def build_accelerator(raw, path: str, lines: Lines | None = None) -> Accelerator
 
 def _check_w4a16(w: schema.W4A16Spec, where: _Where) -> None:
     """Named choices of the weight-only (W4A16) section."""
+    if w.accumulator_format in schema.REFUSED_ACCUMULATOR_FORMATS:
+        raise where.error(("w4a16", "accumulator_format"),
+                          f"'{w.accumulator_format}' accumulators are not supported: the "
+                          "values are emulated bit for bit only with an fp32 accumulator (no "
+                          "exact model of a narrow float adder is built); use fp32")
     for key, value, allowed in (("activation_format", w.activation_format, schema.FLOAT_FORMATS),
-                                ("w4a16_mac", w.w4a16_mac, schema.W4A16_MACS)):
+                                ("w4a16_mac", w.w4a16_mac, schema.W4A16_MACS),
+                                ("accumulator_format", w.accumulator_format,
+                                 schema.ACCUMULATOR_FORMATS),
+                                ("accumulation_order", w.accumulation_order,
+                                 schema.ACCUMULATION_ORDERS)):
         if value not in allowed:
             raise where.error(("w4a16", key), f"'{value}' is not one of {', '.join(allowed)}"
                               + _suggest(value, allowed))
