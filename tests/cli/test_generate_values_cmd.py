@@ -26,6 +26,17 @@ def test_json_has_the_costs_and_the_values(capsys):
     assert (v["arithmetic"], v["kv_cache"], v["w_terms"], v["a_terms"]) == ("w4a4", "int8", 1, 2)
 
 
+def test_w4a16_values_with_the_costed_settings(capsys):
+    argv = ["generate", "--model", "tiny-llama", "--arith", "w4a16", "--w-terms", "2",
+            "--kv", "bf16", "--prompt", "5", "--new", "2", "--json"]
+    assert main(argv) == 0
+    doc = json.loads(capsys.readouterr().out)
+    v = doc["values"]
+    assert v["equal"] and v["steps"] == 3 and v["a_terms"] is None
+    assert (doc["run"]["weights"], doc["run"]["kv_cache"]) == ("int4x2", "bf16")
+    assert (v["w_terms"], v["kv_cache"]) == (2, "bf16")
+
+
 def test_out_writes_the_values_and_the_text_says_so(tmp_path, capsys):
     out = tmp_path / "gen"
     assert main([*BASE, "--seed", "5", "--out", str(out)]) == 0

@@ -1,6 +1,7 @@
 """Greedy generation with values: tiny-llama generates after a 64-token prompt on the engine
-bit-exactly against the PyTorch reference, the KV format is really applied, and the per-step
-check catches a one-ulp difference at the step where it happens."""
+bit-exactly against the PyTorch reference (W4A4; W4A16 with 1, 2 and 3 weight terms), the KV
+format is really applied, and the per-step check catches a one-ulp difference at the step
+where it happens. About 1 to 2 min on 2 loaded cores (the five 64 + 32 generations)."""
 
 import pytest
 import torch
@@ -31,6 +32,23 @@ def test_w4a4_64_prompt_32_new_bit_exact(model, hw):
     assert all(torch.equal(a, b) for a, b in zip(vg.engine.logits, vg.reference.logits))
     assert vg.engine.ids == vg.reference.ids
     assert vg.first_mismatch is None and vg.equal
+
+
+@pytest.mark.parametrize("w_terms", [1, 2, 3])
+def test_w4a16_64_prompt_32_new_bit_exact(model, hw, w_terms):
+    vg = generate_values(model, hw, seeded_prompt(64, 0), 32, "w4a16", w_terms,
+                         parse_format("fp16", "kv"))
+    assert vg.steps == 33 and vg.engine_ran_every_layer
+    assert all(torch.equal(a, b) for a, b in zip(vg.engine.logits, vg.reference.logits))
+    assert vg.engine.ids == vg.reference.ids
+    assert vg.first_mismatch is None and vg.equal
+
+
+def test_weight_terms_change_the_w4a16_logits(model, hw):
+    # n_w really reaches the values: the prefill logits move with each added INT4 term
+    firsts = [generate_values(model, hw, seeded_prompt(8, 0), 0, "w4a16", n,
+                              parse_format("fp16", "kv")).reference.logits[0] for n in (1, 2)]
+    assert not torch.equal(*firsts)
 
 
 @pytest.mark.parametrize("kv", ["fp16", "bf16", "int8", "int4x2"])
