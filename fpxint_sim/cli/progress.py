@@ -33,8 +33,9 @@ def layer_progress(args, desc: str):
     import torch
 
     from fpxint_sim.expand.expanded_layers import ExpandedConv2d, ExpandedLinear
+    from fpxint_sim.expand.w4a16_layers import W4A16Linear
 
-    counted = (ExpandedLinear, ExpandedConv2d, torch.nn.Linear, torch.nn.Conv2d)
+    counted = (ExpandedLinear, ExpandedConv2d, W4A16Linear, torch.nn.Linear, torch.nn.Conv2d)
     with progress_bar(args, desc, unit="layer") as bar:
         if bar.disable:
             yield bar

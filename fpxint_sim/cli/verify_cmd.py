@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from fpxint_sim.cli.expansion_args import add_expansion_args, config_from_args
+from fpxint_sim.cli import verify_w4a16
+from fpxint_sim.cli.expansion_args import add_expansion_args, config_from_args, settings_from_args
 from fpxint_sim.cli.progress import layer_progress
 from fpxint_sim.report.text_table import format_table, model_label
 
@@ -17,9 +18,11 @@ def add_parser(sub):
         "sentences; other models: their example inputs or --input) through the engine on an "
         "accelerator description. Checks every job's accumulators against PyTorch integer "
         "references of the configured arithmetic, and the outputs against the PyTorch "
-        "expanded network. Exit 0 when all match, 1 when not (first mismatches listed), when "
-        "no job ran, or when an integer-eligible op of the captured graph stayed float; 2 on "
-        "bad input. See docs/engine.md.")
+        "expanded network. With --a-bits 16 and --w-bits 4: the W4A16 value path (INT4 "
+        "weight terms x fp16/bf16 activations, the description's w4a16 section, "
+        "docs/w4a16.md), every job and layer output bit for bit. Exit 0 when all match, "
+        "1 when not (first mismatches listed), when no job ran, or when an integer-eligible "
+        "op of the captured graph stayed float; 2 on bad input. See docs/engine.md.")
     add_expansion_args(p)
     p.add_argument("--allow-float", action="append", default=[], metavar="NAME",
                    help="accept that the named op (as `lower` lists it) stays float; repeatable")
@@ -32,10 +35,18 @@ def run(args) -> int:
     from fpxint_sim.hw import default_hw_config_path, load_accelerator
     from fpxint_sim.models.source import resolve_model
     from fpxint_sim.verify.source_check import VERIFY_SAMPLES, verify_source
+    from fpxint_sim.verify.w4a16_check import check_w4a16_request
 
     hw = load_accelerator(args.hw or default_hw_config_path())
+    w4a16 = verify_w4a16.is_w4a16_request(settings_from_args(args))
+    if w4a16:  # refused before any model work
+        verify_w4a16.check_flags(args)
+        check_w4a16_request(settings_from_args(args), hw)
     source = resolve_model(args.model, args.input, args.samples, VERIFY_SAMPLES)
     source.reference()  # a model that fails on its inputs: one line naming both
+    if w4a16:
+        return verify_w4a16.run(args, source, config_from_args(args, source.per_token), hw,
+                                layer_progress(args, "verify: layers run"))
     with layer_progress(args, "verify: layers run"):
         result = verify_source(source, config_from_args(args, source.per_token), hw,
                                allow_float=frozenset(args.allow_float))

@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 
 TORCH_FORMATS = {"fp16": torch.float16, "bf16": torch.bfloat16}
+PART_ELEMS = 1 << 24  # fold partial sums held at once (64 MiB of float32)
 
 
 def round_activation(x: torch.Tensor, fmt: str) -> torch.Tensor:
@@ -32,12 +33,20 @@ def ordered_fold_matmul(x: torch.Tensor, w: torch.Tensor, fold: int) -> torch.Te
     # The padded products are (+0.0) * (-0.0) = -0.0, and p + (-0.0) == p for every p.
     xf = F.pad(x.to(torch.float32), (0, pad), value=0.0).reshape(*x.shape[:-1], folds, size)
     wf = F.pad(w.to(torch.float32), (0, pad), value=-0.0).reshape(*w.shape[:-1], folds, size)
-    xf, wf = xf.unsqueeze(-3), wf.unsqueeze(-4)  # (..., M, 1, F, R) and (..., 1, N, F, R)
-    part = torch.zeros((*out.shape, folds), dtype=torch.float32)
-    for r in range(size):  # position r of every fold at once: a multiply, then an add
-        part = part + xf[..., r] * wf[..., r]
-    for f in range(folds):
-        out = out + part[..., f]
+    # Position r of every fold as one contiguous (R, ..., F, M, 1) and (R, ..., F, 1, N) slice.
+    xr = xf.movedim(-1, 0).transpose(-1, -2).unsqueeze(-1).contiguous()
+    wr = wf.movedim(-1, 0).transpose(-1, -2).unsqueeze(-2).contiguous()
+    # Folds side by side, as many at once as PART_ELEMS allows; their sums then go into the
+    # output one fold at a time, fold-ascending.
+    per_fold = max(1, out.numel())
+    step = max(1, PART_ELEMS // per_fold)
+    for f0 in range(0, folds, step):
+        f1 = min(folds, f0 + step)
+        part = torch.zeros((*out.shape[:-2], f1 - f0, *out.shape[-2:]), dtype=torch.float32)
+        for r in range(size):  # position r of these folds: a multiply, then an add
+            part = part + xr[r, ..., f0:f1, :, :] * wr[r, ..., f0:f1, :, :]
+        for f in range(f1 - f0):
+            out = out + part[..., f, :, :]
     return out
 
 

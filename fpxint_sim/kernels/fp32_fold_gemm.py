@@ -13,25 +13,31 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+COL_BLOCK = 256  # columns one task sums: its fold partial sums stay in L1 (1 KiB)
+
 
 @nb.njit(cache=True, parallel=True, nogil=True)
 def _fold_gemm(a, bt, fold):
     groups, rows, depth = a.shape
     cols = bt.shape[2]
     out = np.zeros((groups, rows, cols), dtype=np.float32)
-    for row_index in nb.prange(groups * rows):
-        g = row_index // rows
-        i = row_index % rows
-        part = np.empty(cols, dtype=np.float32)
-        out_row = out[g, i]
+    blocks = (cols + COL_BLOCK - 1) // COL_BLOCK
+    # Tasks are (row, block of columns): a decode step (one row) still splits across threads.
+    for task in nb.prange(groups * rows * blocks):
+        g = task // (rows * blocks)
+        i = (task // blocks) % rows
+        j0 = (task % blocks) * COL_BLOCK
+        width = min(cols, j0 + COL_BLOCK) - j0
+        part = np.empty(width, dtype=np.float32)
+        out_row = out[g, i, j0:j0 + width]
         for k0 in range(0, depth, fold):
             part[:] = np.float32(0.0)
             for k in range(k0, min(depth, k0 + fold)):
                 a_ik = a[g, i, k]
-                b_row = bt[g, k]
-                for j in range(cols):  # vectorised across j: each j keeps its own k order
+                b_row = bt[g, k, j0:j0 + width]
+                for j in range(width):  # vectorised across j: each j keeps its own k order
                     part[j] = part[j] + a_ik * b_row[j]
-            for j in range(cols):
+            for j in range(width):
                 out_row[j] = out_row[j] + part[j]
     return out
 

@@ -119,3 +119,22 @@ def test_reference_output_is_float32_with_bias_added_last():
     plain = W4A16Linear(no_bias, 2, spec_of(), 4, "free", "l")(x)
     assert y.dtype == torch.float32 and torch.equal(y, plain + lin.bias.detach())
     assert np.isfinite(y.detach().numpy()).all()
+
+
+def test_reference_rounds_each_product_and_keeps_subnormals():
+    """2^-149 + round(2^-150) = 2^-149: not fused (2^-148), not flushed (0)."""
+    a, w = torch.tensor([[2.0**-74, 2.0**-75]]), torch.tensor([[2.0**-75, 2.0**-75]])
+    assert ordered_fold_matmul(a, w, 2).item() == 2.0**-149
+
+
+def test_folds_taken_in_chunks_give_the_same_sums(monkeypatch):
+    """A bound on the partial sums held at once (big layers) changes no bit."""
+    from fpxint_sim.expand import w4a16_reference
+
+    g = torch.Generator().manual_seed(5)
+    x = torch.randn(3, 2, 61, generator=g) * 1e3
+    w = torch.randn(3, 4, 61, generator=g)
+    whole = ordered_fold_matmul(x, w, 8)
+    monkeypatch.setattr(w4a16_reference, "PART_ELEMS", 3 * 2 * 4 * 3)  # 3 of 8 folds at once
+    assert torch.equal(ordered_fold_matmul(x, w, 8), whole)
+    assert torch.equal(whole[1], _python_fold_sum(x[1], w[1], 8))

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fpxint_sim.kernels.float_formats import round_to_format
-from fpxint_sim.kernels.fp32_fold_gemm import fold_gemm
+from fpxint_sim.kernels.fp32_fold_gemm import COL_BLOCK, fold_gemm
 
 
 def _scalar_fold_sum(a, b, fold):
@@ -41,6 +41,13 @@ def test_kernel_follows_the_declared_order(seed, m, k, n, fold):
     assert np.array_equal(got.view(np.uint32), _scalar_fold_sum(a, b, fold).view(np.uint32))
 
 
+def test_one_row_split_into_column_blocks():
+    """A decode step (one row) runs as several column blocks; each keeps the order."""
+    a, b = _operands(4, 1, 37, COL_BLOCK * 2 + 5)
+    got = fold_gemm(a[None], b[None], 10)[0]
+    assert np.array_equal(got.view(np.uint32), _scalar_fold_sum(a, b, 10).view(np.uint32))
+
+
 def test_batched_groups_are_independent_products():
     a0, b0 = _operands(1, 3, 20, 4)
     a1, b1 = _operands(2, 3, 20, 4)
@@ -70,3 +77,13 @@ def test_bad_shapes_and_folds_are_refused():
 def test_empty_reduction_gives_positive_zeros():
     out = fold_gemm(np.zeros((1, 2, 0), dtype=np.float32), np.zeros((1, 0, 3), np.float32), 4)
     assert out.shape == (1, 2, 3) and not np.signbit(out).any() and not out.any()
+
+
+def test_products_round_before_the_add_and_subnormals_are_kept():
+    """bf16 x bf16 products can fall below fp32's normal range and round: 2^-74 * 2^-75 =
+    2^-149 (the smallest subnormal) and 2^-75 * 2^-75 = 2^-150 rounds to 0 (a tie, to even),
+    so the sum is 2^-149. A fused multiply-add would give 2^-148 (the tie of 1.5 x 2^-149
+    goes to even), flushing subnormals would give 0: both are not the declared arithmetic."""
+    a = np.array([[[2.0**-74, 2.0**-75]]], dtype=np.float32)
+    bt = np.array([[[2.0**-75], [2.0**-75]]], dtype=np.float32)
+    assert fold_gemm(a, bt, 2)[0, 0, 0] == np.float32(2.0**-149)

@@ -1,0 +1,72 @@
+"""`fpxint-sim verify --a-bits 16` with integer weights: the W4A16 value path
+(fpxint_sim/verify/w4a16_check.py), its flag checks and its text report."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from fpxint_sim.errors import InputError
+from fpxint_sim.report.text_table import format_table, model_label
+
+# Flags of the activation series: with 16-bit float activations they would silently do nothing.
+ACTIVATION_SERIES_FLAGS = (("a_terms", "--a-terms"), ("tol", "--tol"),
+                           ("a_max_terms", "--a-max-terms"), ("truncate", "--truncate"),
+                           ("no_clip", "--no-clip"))
+
+
+def is_w4a16_request(settings: dict) -> bool:
+    """16-bit float activations with integer weight terms."""
+    return settings["a_bits"] == 16 and settings["w_bits"] != 16
+
+
+def check_flags(args) -> None:
+    """Refuse activation-series flags: W4A16 activations are not expanded."""
+    for attr, flag in ACTIVATION_SERIES_FLAGS:
+        if getattr(args, attr, None) not in (None, False):
+            raise InputError(f"{flag} has no meaning with --a-bits 16: W4A16 activations stay "
+                             "16-bit float (no activation terms)")
+
+
+def run(args, source, cfg, hw, progress) -> int:
+    from fpxint_sim.verify.w4a16_check import verify_w4a16_source
+
+    with progress:
+        result = verify_w4a16_source(source, cfg, hw, allow_float=frozenset(args.allow_float))
+    if args.json:
+        json.dump(result, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(format_result(result))
+    return 0 if result["ok"] else 1
+
+
+def format_result(r: dict) -> str:
+    arith = f"array_rows {r['arithmetic']['array_rows']}"
+    rows = [[L["name"], L["kind"], L["mac"], f"{L['macs']:,}", L["jobs"],
+             L["mismatched_accumulators"], L["mismatched_outputs"]] for L in r["layers"]]
+    lines = [f"{r['model']}  {r['config']}  on {r['hw']} ({arith})  input: {r['input']}",
+             "model: " + model_label(r["description"], r["weights"]),
+             format_table(["layer", "kind", "MACs on", "MACs", "jobs", "bad acc",
+                           "bad outputs"], rows),
+             f"jobs checked {r['jobs_checked']}, mismatched accumulators "
+             f"{r['mismatched_accumulators']}, mismatched layer outputs "
+             f"{r['mismatched_layer_outputs']}",
+             f"outputs vs PyTorch W4A16 network: max |diff| {r['output_max_abs_diff']:.3g}"
+             f" ({'bit-identical' if r['outputs_bit_identical'] else 'NOT identical'})"]
+    if r["float_layers"]:
+        names = "; ".join(f"{n} ({t})" for n, t in r["float_layers"][:6])
+        more = len(r["float_layers"]) - 6
+        lines.append(f"left in float: {names}" + (f" and {more} more" if more > 0 else ""))
+    for m in r["first_mismatches"]:
+        where = "" if m["index"] is None else f" index {tuple(m['index'])}"
+        lines.append(f"  mismatch {m['layer']} {m['what']}{where}: engine {m['engine']}, "
+                     f"reference {m['reference']}")
+    for op in r["integer_ops_left_float"]:
+        lines.append(f"  {op['name']} ({op['op']}) stayed float: {op['reason']} (allow it "
+                     f"with --allow-float {op['name']})")
+    if r["nothing_ran"]:
+        lines.append("nothing checked: no W4A16 job ran; a verify needs at least one job")
+    lines.append(f"{'OK' if r['ok'] else 'FAILED'}  ({r['seconds']:.1f} s, engine "
+                 f"{r['engine_seconds']:.1f} s)")
+    return "\n".join(lines)
