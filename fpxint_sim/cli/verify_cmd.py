@@ -35,13 +35,11 @@ def run(args) -> int:
     from fpxint_sim.hw import default_hw_config_path, load_accelerator
     from fpxint_sim.models.source import resolve_model
     from fpxint_sim.verify.source_check import VERIFY_SAMPLES, verify_source
-    from fpxint_sim.verify.w4a16_check import check_w4a16_request
 
     hw = load_accelerator(args.hw or default_hw_config_path())
     w4a16 = verify_w4a16.is_w4a16_request(settings_from_args(args))
-    if w4a16:  # refused before any model work
-        verify_w4a16.check_flags(args)
-        check_w4a16_request(settings_from_args(args), hw)
+    if w4a16:
+        verify_w4a16.check_request(args, hw)  # before any model work
     source = resolve_model(args.model, args.input, args.samples, VERIFY_SAMPLES)
     source.reference()  # a model that fails on its inputs: one line naming both
     if w4a16:

@@ -20,12 +20,17 @@ def is_w4a16_request(settings: dict) -> bool:
     return settings["a_bits"] == 16 and settings["w_bits"] != 16
 
 
-def check_flags(args) -> None:
-    """Refuse activation-series flags: W4A16 activations are not expanded."""
+def check_request(args, hw) -> None:
+    """Refuse activation-series flags (W4A16 activations are not expanded), weights other
+    than INT4 and a description without a w4a16 section."""
+    from fpxint_sim.cli.expansion_args import settings_from_args
+    from fpxint_sim.verify.w4a16_check import check_w4a16_request
+
     for attr, flag in ACTIVATION_SERIES_FLAGS:
         if getattr(args, attr, None) not in (None, False):
             raise InputError(f"{flag} has no meaning with --a-bits 16: W4A16 activations stay "
                              "16-bit float (no activation terms)")
+    check_w4a16_request(settings_from_args(args)["w_bits"], hw)
 
 
 def run(args, source, cfg, hw, progress) -> int:

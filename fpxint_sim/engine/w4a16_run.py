@@ -97,9 +97,10 @@ class W4A16EngineBackend:
         deq = None
         if self.spec.w4a16_mac == "dequant_fp16":  # the vector unit: fp32, t ascending
             w = np.zeros((n, layer.in_features), dtype=np.float32)
-            for t, (qt, s) in enumerate(terms):
-                term = s[:, None] * qt[0].T
-                w = term if t == 0 else w + term
+            with np.errstate(over="ignore", invalid="ignore"):
+                for t, (qt, s) in enumerate(terms):
+                    term = s[:, None] * qt[0].T
+                    w = term if t == 0 else w + term
             deq = np.ascontiguousarray(round_to_format(w, self.spec.activation_format).T)[None]
         bias = None if layer.bias is None else layer.bias.numpy().astype(np.float32)
         out = _EngineWeights(terms, deq, bias)
@@ -131,17 +132,21 @@ class W4A16EngineBackend:
         a = self._activations(x).reshape(1, -1, k)
         fold = self.spec.fold_size(self.hw.array.array_rows, k)
         before = counters.jobs
+        with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN are IEEE values here
+            y = self._linear_values(layer, counters, w, a, fold)
+        self._finish(layer, counters, before)
+        return torch.from_numpy(y).reshape(*lead, n)
+
+    def _linear_values(self, layer, counters, w: _EngineWeights, a: np.ndarray, fold: int):
+        """The jobs and the epilogue of one Linear forward: (M, N) float32."""
         if w.dequantized is not None:
             y = self._job(layer, counters, 0, a, w.dequantized, fold)[0]
         else:
-            y = np.zeros((a.shape[1], n), dtype=np.float32)
+            y = np.zeros((a.shape[1], layer.out_features), dtype=np.float32)
             for t, (qt, s) in enumerate(w.terms):  # epilogue: s_t * acc_t, added t ascending
                 term = s[None, :] * self._job(layer, counters, t + 1, a, qt, fold)[0]
                 y = term if t == 0 else y + term
-        if w.bias is not None:
-            y = y + w.bias
-        self._finish(layer, counters, before)
-        return torch.from_numpy(y).reshape(*lead, n)
+        return y if w.bias is None else y + w.bias
 
     def run_act_matmul(self, layer, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         batch = torch.broadcast_shapes(a.shape[:-2], b.shape[:-2])

@@ -140,16 +140,16 @@ def verify_w4a16_expanded(em, hw, forward) -> dict:
             "engine_seconds": engine_seconds, "seconds": time.perf_counter() - start}
 
 
-def check_w4a16_request(cfg_settings: dict, hw) -> None:
+def check_w4a16_request(w_bits: int, hw) -> None:
     """W4A16 (a_bits 16, integer weights) needs INT4 weight terms and a w4a16 section."""
     if hw.w4a16 is None:
         raise InputError(f"{hw.source_path or hw.name}: no w4a16 section: --a-bits 16 with "
                          "integer weights verifies W4A16 (INT4 weight terms x fp16/bf16 "
                          "activations), whose arithmetic the description must declare "
                          "(docs/w4a16.md)")
-    if cfg_settings["w_bits"] != 4:
+    if w_bits != 4:
         raise InputError(f"--a-bits 16 verifies W4A16: weights are INT4 terms, use --w-bits 4 "
-                         f"(got {cfg_settings['w_bits']})")
+                         f"(got {w_bits})")
 
 
 def verify_w4a16_source(source, cfg, hw, allow_float: frozenset = frozenset()) -> dict:
@@ -160,7 +160,7 @@ def verify_w4a16_source(source, cfg, hw, allow_float: frozenset = frozenset()) -
     from fpxint_sim.models.prepare import capture_source
     from fpxint_sim.verify.source_check import check_allowed_names
 
-    check_w4a16_request({"w_bits": cfg.w_bits}, hw)
+    check_w4a16_request(cfg.w_bits, hw)
     captured = capture_source(source)
     check_allowed_names(captured, allow_float, source.name)
     em = expand_model_w4a16(captured.module, cfg.w_terms, hw.w4a16, hw.array.array_rows,

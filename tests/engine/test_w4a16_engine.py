@@ -5,6 +5,8 @@ import itertools
 
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
 from torch import nn
 from w4a16_fixtures import w4a16_hw
 
@@ -13,6 +15,7 @@ from fpxint_sim.errors import InputError
 from fpxint_sim.expand.w4a16 import expand_model_w4a16
 from fpxint_sim.models.prepare import capture_source
 from fpxint_sim.models.source import resolve_model
+from fpxint_sim.verify.w4a16_check import bitwise_equal
 
 CASES = list(itertools.product(("fp16", "bf16"), ("int4xfp16", "dequant_fp16"), (1, 2, 3)))
 
@@ -41,8 +44,8 @@ def _both(em, hw, forward):
 
 
 def _bits_equal(a, b):
-    return a.dtype == b.dtype == torch.float32 and torch.equal(a.view(torch.int32),
-                                                                b.view(torch.int32))
+    """float32 both, same bits (any NaN equal to any NaN: the equality verify uses)."""
+    return a.dtype == b.dtype == torch.float32 and bitwise_equal(a, b)
 
 
 def _stack(seed=0):
@@ -126,3 +129,25 @@ def test_reference_runs_again_after_the_block():
     x = torch.randn(3, 8)
     ref, _, _ = _both(em, hw, lambda m: m(x))
     assert em.layers[""].job_backend is None and torch.equal(em.module(x), ref)
+
+
+@given(seed=st.integers(0, 2**31 - 1), m=st.integers(1, 4), k=st.integers(1, 70),
+       n=st.integers(1, 20), rows=st.integers(1, 40), fmt=st.sampled_from(["fp16", "bf16"]),
+       mac=st.sampled_from(["int4xfp16", "dequant_fp16"]), n_w=st.integers(1, 3),
+       order=st.sampled_from(["array_folds", "sequential"]), bias=st.booleans())
+def test_drawn_linear_layers_engine_equals_reference(seed, m, k, n, rows, fmt, mac, n_w, order,
+                                                     bias):
+    g = torch.Generator().manual_seed(seed)
+    lin = nn.Linear(k, n, bias=bias)
+    with torch.no_grad():
+        lin.weight.copy_(torch.randn(n, k, generator=g))
+        if bias:
+            lin.bias.copy_(torch.randn(n, generator=g))
+    hw = w4a16_hw(fmt, mac, rows=rows, order=order)
+    em = expand_model_w4a16(lin, w_terms=n_w, spec=hw.w4a16, array_rows=rows)
+    x = torch.randn(m, k, generator=g) * torch.exp2(torch.randint(-20, 20, (m, k), generator=g)
+                                                    .float())
+    ref, out, backend = _both(em, hw, lambda mod: mod(x))
+    assert _bits_equal(out, ref)
+    assert backend.counters[""].jobs == (len(em.layers[""].weight_series.terms)
+                                         if mac == "int4xfp16" else 1)
