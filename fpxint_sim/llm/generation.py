@@ -99,7 +99,8 @@ def attention_shapes(d: Decoder, tokens: int, context: int) -> tuple[GemmShape, 
     return GemmShape(m, d.head_dim, context), GemmShape(m, context, d.head_dim)
 
 
-def _check(d: Decoder, prompt: int, new: int) -> None:
+def check_bounds(d: Decoder, prompt: int, new: int) -> None:
+    """Refuse a run before any work: at least one prompt token, prompt + new <= max_context."""
     if prompt < 1:
         raise InputError(f"--prompt {prompt}: needs at least one prompt token")
     if not 0 <= new <= MAX_NEW_TOKENS:
@@ -139,7 +140,7 @@ def cost_generation(hw: Accelerator, d: Decoder, prompt: int, new: int, weights:
                     kv: StoredFormat, arith: Arithmetic, kv_memory: str = "dram") -> Generation:
     """Every GEMM of the prefill and of the D decode steps, costed (see module doc);
     kv_memory 'dram' or 'sram' (kv_memory.py)."""
-    _check(d, prompt, new)
+    check_bounds(d, prompt, new)
     kv_sram = kv_sram_of(hw, kv_memory, kv_cache_bytes(d, prompt + new, kv))
     rows = _phase(hw, d, "prefill", prompt, range(prompt, prompt + 1), 1, weights, kv, arith,
                   kv_sram)

@@ -37,11 +37,12 @@ def _rotate_half(x: torch.Tensor) -> torch.Tensor:
     return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
 
 
-def rope(x: torch.Tensor) -> torch.Tensor:
-    """Rotary position embedding of (B, H, T, D) at positions 0..T-1."""
+def rope(x: torch.Tensor, start: int = 0) -> torch.Tensor:
+    """Rotary position embedding of (B, H, T, D) at positions start..start+T-1 (a decode step
+    with a KV cache starts past the cached tokens)."""
     t, d = x.shape[-2], x.shape[-1]
     inv_freq = 1.0 / THETA ** (torch.arange(0, d, 2, dtype=torch.float32) / d)
-    angles = torch.outer(torch.arange(t, dtype=torch.float32), inv_freq)
+    angles = torch.outer(torch.arange(start, start + t, dtype=torch.float32), inv_freq)
     angles = torch.cat((angles, angles), dim=-1)
     return x * angles.cos() + _rotate_half(x) * angles.sin()
 
