@@ -36,6 +36,11 @@ VECTOR_OPS = frozenset({
     "bitwise_not", "logical_and", "logical_or"})
 
 # Layout and bookkeeping: no arithmetic (free, or DRAM/SRAM traffic on an accelerator).
+# Pointwise activations an accelerator applies to a layer's output as its epilogue writes it
+# (TPU activation pipeline, NVDLA SDP): fused when they are the only reader of an integer job.
+EPILOGUE_ACTIVATIONS = frozenset({
+    "relu", "relu6", "clamp", "clamp_min", "hardtanh", "leaky_relu", "gelu", "silu",
+    "sigmoid", "tanh", "hardsigmoid", "hardswish", "elu", "mish", "softplus"})
 DATA_OPS = frozenset({
     "view", "reshape", "_unsafe_view", "permute", "transpose", "t", "contiguous", "flatten",
     "unflatten", "unsqueeze", "squeeze", "cat", "concat", "stack", "split", "split_with_sizes",

@@ -6,7 +6,9 @@ writes, and a pooling op's window (kernel elements): what the cost model
 (fpxint_sim/sim/vector_cost.py) charges the accelerator's vector unit for. A data-movement op
 is recorded only when it copies: its output is new memory made from tensor inputs (cat,
 contiguous after a permute, pad); a view (reshape, permute, slice) is an address remapping
-and costs nothing.
+and costs nothing. A pointwise activation (op_kinds.EPILOGUE_ACTIVATIONS) whose input is an
+integer job's output read by nothing else is recorded as fused into that job: the epilogue
+applies it as it writes the output, so it moves no tensor of its own.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from torch import fx
 from torch.fx._pytree import tree_flatten_spec
 from torch.utils._pytree import tree_flatten
 
-from fpxint_sim.capture.op_kinds import DATA, VECTOR, base_name
+from fpxint_sim.capture.op_kinds import DATA, EPILOGUE_ACTIVATIONS, INTEGER, VECTOR, base_name
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class VectorOp:
     out_elements: int
     window: int = 0
     kind: str = VECTOR
+    fused_into: str = ""  # the integer job whose epilogue applies this activation
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -75,10 +78,11 @@ def pool_window(node: fx.Node, gm: fx.GraphModule, op: str, args, kwargs) -> int
 
 
 class _Counter(fx.Interpreter):
-    def __init__(self, gm, vector_nodes: dict, data_nodes: dict):
+    def __init__(self, gm, vector_nodes: dict, data_nodes: dict, fused: dict):
         super().__init__(gm)
         self.vector_nodes = vector_nodes  # fx.Node -> (name, op)
         self.data_nodes = data_nodes
+        self.fused = fused  # fx.Node -> name of the integer job it fuses into
         self.records: list[VectorOp] = []
 
     def run_node(self, n: fx.Node):
@@ -87,13 +91,35 @@ class _Counter(fx.Interpreter):
             args, kwargs = self.fetch_args_kwargs_from_env(n)
             name, op = self.vector_nodes[n]
             self.records.append(VectorOp(name, op, _numel((args, kwargs)), _numel(out),
-                                         pool_window(n, self.module, op, args, kwargs)))
+                                         pool_window(n, self.module, op, args, kwargs),
+                                         fused_into=self.fused.get(n, "")))
         elif n in self.data_nodes:
             args, kwargs = self.fetch_args_kwargs_from_env(n)
             if copies((args, kwargs), out):
                 name, op = self.data_nodes[n]
                 self.records.append(VectorOp(name, op, _numel(out), _numel(out), 0, DATA))
         return out
+
+
+def epilogue_fusions(captured) -> dict:
+    """{activation node: integer job name} for every pointwise activation whose input is an
+    integer job's output (through a BatchNorm that folds into it) read by nothing else."""
+    info = {captured.nodes[op.name]: op for op in captured.ops}
+    fused = {}
+    for node, op in info.items():
+        if op.kind != VECTOR or base_name(op.op) not in EPILOGUE_ACTIVATIONS or not node.args:
+            continue
+        src = node.args[0]
+        if not isinstance(src, fx.Node) or len(src.users) != 1 or src not in info:
+            continue
+        if info[src].folds_into:  # conv -> folded BatchNorm -> activation
+            conv = captured.nodes.get(info[src].folds_into)
+            if conv is None or len(conv.users) != 1:
+                continue
+            src = conv
+        if info.get(src) is not None and info[src].kind == INTEGER:
+            fused[node] = info[src].name
+    return fused
 
 
 def graph_inputs(gm: fx.GraphModule, args: tuple, kwargs: dict | None) -> list:
@@ -114,7 +140,7 @@ def vector_op_elements(captured, example_inputs: tuple, example_kwargs: dict | N
     nodes = {captured.nodes[op.name]: (op.name, base_name(op.op)) for op in captured.ops
              if op.kind == VECTOR and not op.folds_into}  # add_ is costed as add
     data = {captured.nodes[op.name]: (op.name, op.op) for op in captured.ops if op.kind == DATA}
-    counter = _Counter(captured.module, nodes, data)
+    counter = _Counter(captured.module, nodes, data, epilogue_fusions(captured))
     with torch.no_grad():
         counter.run(*graph_inputs(captured.module, example_inputs, example_kwargs))
     return counter.records

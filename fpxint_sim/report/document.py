@@ -177,7 +177,7 @@ def headline(document: dict) -> dict:
 
 def _vector_entry(v: VectorRun, clock_mhz: float) -> dict:
     return {"name": v.name, "op": v.op, "kind": v.kind, "in_elements": v.in_elements,
-            "out_elements": v.out_elements, "window": v.window,
+            "out_elements": v.out_elements, "window": v.window, "fused_into": v.fused_into,
             **counters(v.result, clock_mhz)}
 
 

@@ -117,7 +117,9 @@ def _vector_rows(doc: dict, e_unit, t_unit) -> list[dict]:
         dram = v["dram_read_bytes"] + v["dram_write_bytes"]
         stalled = v["stall_cycles"] / v["cycles"] if v["cycles"] else 0.0
         rows.append({"id": f"vector-{v['name']}", "cells": [
-            (v["name"], None, "text"), (v["op"], None, "text"), (v["kind"], None, "text"),
+            (v["name"], None, "text"), (v["op"], None, "text"),
+            (v["kind"] + (f" (fused into {v['fused_into']})" if v.get("fused_into") else ""),
+             None, "text"),
             (num(v["in_elements"]), v["in_elements"], ""),
             (num(v["out_elements"]), v["out_elements"], ""),
             (num(v["window"]) if v["window"] else "-", v["window"], ""),

@@ -1,5 +1,6 @@
 """layers.csv: one row per layer of a report document (the chosen order's counters), then one
-per vector-unit op or copy (`kind` vector or data, `op` the op; no GEMM, terms or order)."""
+per vector-unit op or copy (`kind` vector or data, `op` the op; no GEMM, terms or order;
+`fused_into`: the layer whose epilogue applies the activation)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ SCALAR_COLUMNS = (
     "latency_us", "ifmap_sram_read_bytes", "ifmap_sram_write_bytes", "filter_sram_read_bytes",
     "filter_sram_write_bytes", "ofmap_sram_read_bytes", "ofmap_sram_write_bytes",
     "dram_read_bytes", "dram_write_bytes", "vector_ops", "energy_total_pj",
-    "naive_cycles", "naive_dram_bytes", "overflow_events")
+    "naive_cycles", "naive_dram_bytes", "overflow_events", "fused_into")
 COLUMNS = (*SCALAR_COLUMNS, *(f"energy_{c}_pj" for c in ENERGY_COMPONENTS))
 
 
@@ -26,6 +27,7 @@ def layer_row(layer: dict) -> dict:
     row["naive_cycles"] = layer["schedule"]["naive"]["cycles"]
     row["naive_dram_bytes"] = layer["schedule"]["naive"]["dram_bytes"]
     row["overflow_events"] = "" if layer["overflow_events"] is None else layer["overflow_events"]
+    row["fused_into"] = ""
     for c in ENERGY_COMPONENTS:
         row[f"energy_{c}_pj"] = layer["energy_pj"].get(c, 0.0)
     return row

@@ -17,6 +17,9 @@ prefetch side, as for the array's operands), they stream from and to DRAM: input
 output written once, and the DRAM time at dram_bw_bytes_per_cycle bounds the op's cycles.
 A copy (cat, contiguous after a permute, pad) and an embedding lookup do no arithmetic: they
 move their output's elements, one element per lane per cycle, read and written once.
+A pointwise activation fused into an integer job's epilogue (capture/vector_ops.py: the job's
+output is read by nothing else) is applied as the epilogue writes that output: its ops, lane
+cycles and energy are charged, but it moves no bytes (the job already writes its output once).
 The vector unit runs in sequence with the array: the network's cycles add these cycles.
 """
 
@@ -113,13 +116,15 @@ def vector_op_count(op: str, in_elements: int, out_elements: int, window: int = 
 
 def simulate_vector_op(hw: Accelerator, op: str, in_elements: int, out_elements: int,
                        window: int = 0, copy: bool = False,
-                       activation_bits: int = ACTIVATION_BITS) -> JobResult:
-    """Counters of one vector op (or, with `copy`, one copying data op) on `hw` (module doc)."""
+                       activation_bits: int = ACTIVATION_BITS, fused: bool = False
+                       ) -> JobResult:
+    """Counters of one vector op (or, with `copy`, one copying data op) on `hw` (module doc);
+    `fused`: applied in an integer job's epilogue, so no traffic of its own."""
     moves = copy or op in MOVES
     ops = 0 if moves else vector_op_count(op, in_elements, out_elements, window)
     read_elems = out_elements if moves else in_elements
-    read = packed_bytes(read_elems, activation_bits)
-    write = packed_bytes(out_elements, activation_bits)
+    read = 0 if fused else packed_bytes(read_elems, activation_bits)
+    write = 0 if fused else packed_bytes(out_elements, activation_bits)
     width = hw.vector_unit.vector_ops_per_cycle
     lane_cycles = math.ceil((out_elements if moves else ops) / width)
     spills = read + write > hw.sram.sram_bytes("ofmap") / 2
@@ -154,13 +159,18 @@ class VectorRun:
     out_elements: int
     window: int
     result: JobResult
+    fused_into: str = ""  # the integer job whose epilogue applied it (no traffic)
 
 
 def simulate_vector_ops(hw: Accelerator, records, activation_bits: int = ACTIVATION_BITS
                         ) -> list[VectorRun]:
     """Counters of every recorded op (capture/vector_ops.VectorOp: name, op, kind, elements,
     window), in the order given."""
-    return [VectorRun(r.name, r.op, r.kind, r.in_elements, r.out_elements, r.window,
-                      simulate_vector_op(hw, r.op, r.in_elements, r.out_elements, r.window,
-                                         r.kind == "data", activation_bits))
-            for r in records]
+    runs = []
+    for r in records:
+        fused_into = getattr(r, "fused_into", "")
+        runs.append(VectorRun(r.name, r.op, r.kind, r.in_elements, r.out_elements, r.window,
+                              simulate_vector_op(hw, r.op, r.in_elements, r.out_elements,
+                                                 r.window, r.kind == "data", activation_bits,
+                                                 fused=bool(fused_into)), fused_into))
+    return runs

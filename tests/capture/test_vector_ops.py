@@ -103,3 +103,35 @@ def test_an_in_place_vector_op_is_recorded_as_its_op(monkeypatch):
     c = capture_model(InPlace(), (x,))
     assert "add_" in [op.op for op in c.ops]
     assert [(v.op, v.out_elements) for v in c.vector_ops((x,))] == [("mul", 12), ("add", 12)]
+
+
+def test_an_activation_that_alone_reads_a_layer_output_fuses_into_its_epilogue():
+    m = seeded(ResBlock)  # conv1 -> bn1 (folds) -> relu; ... + x -> relu
+    x = torch.randn(2, 8, 6, 6)
+    c = capture_model(m, (x,))
+    first, add, last = c.vector_ops((x,))
+    assert first.op == "relu" and first.fused_into == "conv1"  # through the folded BatchNorm
+    assert add.fused_into == "" and last.fused_into == ""  # the add's output is no job's
+
+    class Shared(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(4, 4)
+
+        def forward(self, x):
+            y = self.fc(x)
+            return torch.relu(y) + y  # fc's output has a second reader: not fused
+
+    class Alone(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(4, 4)
+
+        def forward(self, x):
+            return torch.nn.functional.gelu(self.fc(x))
+
+    x = torch.randn(3, 4)
+    shared = capture_model(seeded(Shared), (x,)).vector_ops((x,))
+    assert [(v.op, v.fused_into) for v in shared] == [("relu", ""), ("add", "")]
+    [gelu] = capture_model(seeded(Alone), (x,)).vector_ops((x,))
+    assert (gelu.op, gelu.fused_into) == ("gelu", "fc")

@@ -90,3 +90,16 @@ def test_doubling_the_vector_unit_width_halves_its_cycles():
                                                                                     inp, out)
         assert narrow_r.cycles == 2 * wide_r.cycles
         assert narrow_r.energy_pj["vector"] == wide_r.energy_pj["vector"]
+
+
+def test_an_activation_fused_into_an_epilogue_costs_its_lanes_and_moves_nothing():
+    # the same ReLU as the DRAM-streaming add above would spill; fused it moves no byte
+    alone = simulate_vector_op(HW, "relu", 2048, 2048)
+    fused = simulate_vector_op(HW, "relu", 2048, 2048, fused=True)
+    assert alone.dram_read_bytes > 0  # 8 KiB in + 8 KiB out: streams when alone
+    assert (fused.vector_ops, fused.vector_cycles, fused.cycles) == (2048, 128, 128)
+    assert fused.stall_cycles == 0
+    assert (fused.ofmap_sram_read_bytes, fused.ofmap_sram_write_bytes,
+            fused.dram_read_bytes, fused.dram_write_bytes) == (0, 0, 0, 0)
+    assert fused.energy_pj["vector"] == alone.energy_pj["vector"] == 2048 * 4.5
+    assert fused.energy_pj["dram"] == fused.energy_pj["ofmap_sram"] == 0.0

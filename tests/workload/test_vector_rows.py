@@ -38,16 +38,18 @@ def test_relu_add_softmax_rows_and_totals_equal_the_hand_count():
     e = fpxint_sim.emulate(LinearReluAddSoftmax().eval(), (x,), hw=_hw())
     rows = e.report["vector_rows"]
     # 4 x 8 = 32 elements, fp32 (128 B), all on chip (64 KiB ofmap buffer), 16 lanes:
-    # relu 1 op/elem; add 1 op/output (reads both tensors); softmax 5 ops/elem
-    hand = [("relu", 32, 32, 32), ("add", 64, 32, 32), ("softmax", 32, 32, 160)]
-    assert [(r["op"], r["in_elements"], r["out_elements"], r["vector_ops"]) for r in rows] \
-        == hand
-    for r, (_op, inp, out, ops) in zip(rows, hand):
+    # relu 1 op/elem, fused into fc's epilogue (fc's output has no other reader): no bytes;
+    # add 1 op/output (reads both tensors); softmax 5 ops/elem
+    hand = [("relu", 32, 32, 32, "fc"), ("add", 64, 32, 32, ""), ("softmax", 32, 32, 160, "")]
+    assert [(r["op"], r["in_elements"], r["out_elements"], r["vector_ops"], r["fused_into"])
+            for r in rows] == hand
+    for r, (_op, inp, out, ops, fused) in zip(rows, hand):
+        moved = 0 if fused else 1
         assert r["cycles"] == r["vector_cycles"] == -(-ops // 16)  # 2, 2, 10
         assert r["dram_read_bytes"] == r["dram_write_bytes"] == 0
         assert r["energy_pj"]["vector"] == ops * 4.5
-        assert r["energy_pj"]["ofmap_sram"] == inp * 4 * 2.0 + out * 4 * 3.0
-        assert r["energy_total_pj"] == ops * 4.5 + inp * 4 * 2.0 + out * 4 * 3.0
+        assert r["energy_pj"]["ofmap_sram"] == moved * (inp * 4 * 2.0 + out * 4 * 3.0)
+        assert r["energy_total_pj"] == ops * 4.5 + moved * (inp * 4 * 2.0 + out * 4 * 3.0)
     t = e.report["totals"]
     assert t["vector_rows"]["rows"] == 3 and t["vector_rows"]["cycles"] == 2 + 2 + 10
     assert t["cycles"] == sum(ly["cycles"] for ly in e.report["layers"]) + 14
@@ -59,8 +61,8 @@ def test_relu_add_softmax_rows_and_totals_equal_the_hand_count():
         ["vector", "relu"], ["vector", "add"], ["vector", "softmax"]]
     table = e.vector_table()
     assert [(r["op"], r["vector_ops"], r["energy_pj.vector"]) for r in table] == [
-        (op, ops, ops * 4.5) for op, _i, _o, ops in hand]
+        (op, ops, ops * 4.5) for op, _i, _o, ops, _f in hand]
     page = render_report_files(e.report, plots=False)["report.html"]
-    assert 'id="vector-ops"' in page
+    assert 'id="vector-ops"' in page and "vector (fused into fc)" in page
     assert all(f'id="vector-{r["name"]}"' in page for r in rows)
     assert "3 vector ops" in format_run_summary(e.report)
