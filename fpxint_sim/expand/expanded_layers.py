@@ -33,13 +33,16 @@ class _ExpandedBase(nn.Module):
 
     kind = "gemm"
 
-    def __init__(self, weight: torch.Tensor, bias, cfg: ExpansionConfig, name: str):
+    def __init__(self, weight: torch.Tensor, bias, cfg: ExpansionConfig, name: str,
+                 weight_series: Series | None = None):
         super().__init__()
         self.cfg, self.layer_name = cfg, name
         w = weight.detach().to(torch.float64)
-        self.weight_series = None if cfg.float_weights else expand_tensor(
-            w.numpy(), bits=cfg.w_bits, terms=cfg.w_terms, axis=0,
-            scale_policy=cfg.scale_policy, name=f"{name}.weight")
+        if weight_series is None and not cfg.float_weights:
+            weight_series = expand_tensor(w.numpy(), bits=cfg.w_bits, terms=cfg.w_terms, axis=0,
+                                          scale_policy=cfg.scale_policy, name=f"{name}.weight")
+        # (a series given was expanded from these very weights, by another capture)
+        self.weight_series = weight_series
         self.float_weight = w if cfg.float_weights else None
         self.bias_f64 = None if bias is None else bias.detach().to(torch.float64)
         self.a_term_counts: list[int] = []  # activation terms used, one entry per forward
@@ -117,8 +120,8 @@ class _ExpandedBase(nn.Module):
 class ExpandedLinear(_ExpandedBase):
     kind = "gemm"
 
-    def __init__(self, linear: nn.Linear, cfg: ExpansionConfig, name: str):
-        super().__init__(linear.weight, linear.bias, cfg, name)
+    def __init__(self, linear: nn.Linear, cfg: ExpansionConfig, name: str, weight_series=None):
+        super().__init__(linear.weight, linear.bias, cfg, name, weight_series)
         self.in_features, self.out_features = linear.in_features, linear.out_features
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -144,8 +147,8 @@ class ExpandedLinear(_ExpandedBase):
 class ExpandedConv2d(_ExpandedBase):
     kind = "conv"
 
-    def __init__(self, conv: nn.Conv2d, cfg: ExpansionConfig, name: str):
-        super().__init__(conv.weight, conv.bias, cfg, name)
+    def __init__(self, conv: nn.Conv2d, cfg: ExpansionConfig, name: str, weight_series=None):
+        super().__init__(conv.weight, conv.bias, cfg, name, weight_series)
         self.stride, self.padding = conv.stride, conv.padding
         self.dilation, self.groups = conv.dilation, conv.groups
         self.out_channels = conv.out_channels
