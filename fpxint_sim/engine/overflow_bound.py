@@ -38,8 +38,10 @@ def may_overflow(works: Iterable, hw: Accelerator) -> bool:
 def engine_values_key(hw: Accelerator) -> str:
     """What of `hw` the engine's values depend on: the arithmetic section (operand types,
     accumulator width and overflow mode, int16 pairs, MACs per cycle) and the K fold (the
-    dataflow and the array rows; fpxint_sim/engine/arithmetic.py)."""
+    dataflow and, except output-stationary (one fold of all K), the array rows;
+    fpxint_sim/engine/arithmetic.py)."""
     a = hw.arithmetic
+    rows = None if hw.array.dataflow == "os" else hw.array.array_rows
     return repr((a.weight_types, a.activation_types, sorted(a.macs_per_pe_per_cycle.items()),
                  a.accumulator_bits, a.accumulator_overflow, a.pair_saturate_int16,
-                 hw.array.dataflow, hw.array.array_rows))
+                 hw.array.dataflow == "os", rows))
