@@ -7,27 +7,11 @@ from pathlib import Path
 from fpxint_sim.dse.run_store import read_rows
 from fpxint_sim.dse.runner import run_sweep
 from fpxint_sim.dse.space import load_space
-from fpxint_sim.engine.overflow_bound import may_overflow
 from fpxint_sim.expand import ExpansionConfig
 from fpxint_sim.hw import load_accelerator
-from fpxint_sim.hw.operands import TermType
-from fpxint_sim.sim.layer_shape import GemmShape
-from fpxint_sim.sim.layer_work import LayerWork
 from fpxint_sim.workload.model_work import model_work
 
 CONFIGS = Path(__file__).parents[2] / "hw_configs"
-EDGE = load_accelerator(CONFIGS / "edge_int4_os_8x8.yaml")  # int4 / uint4, 16-bit accumulators
-
-
-def _work(k: int) -> LayerWork:
-    return LayerWork("fc", GemmShape(4, k, 8), ((1, 1),), 4, 4, w_term_types=(TermType(4, True),),
-                     a_term_types=(TermType(4, False, True),), kind="linear")
-
-
-def test_the_bound_holds_exactly_up_to_the_accumulator_range():
-    # int4 x uint4: each product within 15 x 15 = 225; 145 x 225 = 32,625 <= 32,767 < 146 x 225
-    assert not may_overflow([_work(145)], EDGE)
-    assert may_overflow([_work(146)], EDGE)
 
 
 def test_rows_carry_the_engine_events_where_the_bound_fails(tmp_path):
