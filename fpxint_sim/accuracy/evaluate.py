@@ -1,5 +1,10 @@
 """Accuracy runs: the digits CNN (test accuracy, agreement, logit SQNR) and MiniLM (cosine,
-nearest-neighbour agreement), each with the integer job count per inference."""
+nearest-neighbour agreement), each with the integer job count per inference.
+
+Both expand what every other command expands: the model captured as a graph with the inputs it
+runs on (fpxint_sim/models/prepare.py), so MiniLM's attention products Q K^T and A V are integer
+jobs here as in `run` and `verify`. MiniLM's sentence batches differ in length: one capture per
+distinct batch shape (PerShapeExpansion), the weights expanded once."""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import time
 import torch
 
 from fpxint_sim.accuracy.metrics import cosine_rows, nearest_neighbours, sqnr_db
-from fpxint_sim.expand import ExpansionConfig, expand_model
+from fpxint_sim.expand import ExpansionConfig
 
 
 def _layer_rows(em) -> list[dict]:
@@ -17,15 +22,15 @@ def _layer_rows(em) -> list[dict]:
 
 
 def evaluate_digits(cfg: ExpansionConfig) -> dict:
-    from fpxint_sim.models import load_digits_cnn, load_digits_test
+    from fpxint_sim.models.prepare import expand_source
+    from fpxint_sim.models.source import resolve_model
 
-    model = load_digits_cnn()
-    x, y = load_digits_test()
+    source = resolve_model("digits_cnn")  # the whole test split
+    y = source.labels
     start = time.perf_counter()
-    em = expand_model(model, cfg)
-    with torch.no_grad():
-        ref = model(x)
-        out = em(x)
+    ref = source.reference()
+    em = expand_source(source, cfg)
+    out = source.forward(em.module)
     return {
         "model": "digits_cnn", "config": cfg.label(), "samples": len(y),
         "float_accuracy": float((ref.argmax(1) == y).double().mean()),
@@ -88,19 +93,27 @@ def _minilm_metrics(ref, out, label, n, jobs, float_layers, layers, start) -> di
 
 def evaluate_minilm(cfg: ExpansionConfig, sentences: list[str], batch_size: int = 64) -> dict:
     from fpxint_sim.models import load_model
+    from fpxint_sim.models.prepare import PerShapeExpansion
 
     loaded = load_model("minilm")
     start = time.perf_counter()
-    em = expand_model(loaded.module, cfg)
+    expanded = PerShapeExpansion(loaded.module, cfg, "minilm")
     with torch.no_grad():
         ref = loaded.encoder.encode(sentences, batch_size=batch_size)
-        em.reset_stats()
-        out = loaded.encoder.encode_with(em.module, sentences, batch_size=batch_size)
+        out = loaded.encoder.encode_with(expanded, sentences, batch_size=batch_size)
+    ems = list(expanded.expanded.values())
     n_batches = (len(sentences) + batch_size - 1) // batch_size
-    jobs = sum(sum(layer.jobs_per_forward) for layer in em.layers.values()) / n_batches
-    layers = [{"layer": name, "w_terms": 0 if layer.weight_series is None
-               else len(layer.weight_series),
-               "a_terms_max": max(layer.a_term_counts) if layer.a_term_counts else None}
-              for name, layer in em.layers.items()]
-    return _minilm_metrics(ref, out, cfg.label(), len(sentences), jobs, em.float_layers,
-                           layers, start)
+    jobs = sum(sum(layer.jobs_per_forward) for em in ems for layer in em.layers.values())
+    a_terms: dict[str, list[int]] = {}
+    w_terms: dict[str, int] = {}
+    for em in ems:
+        for name, layer in em.layers.items():
+            a_terms.setdefault(name, []).extend(layer.a_term_counts)
+            w_terms[name] = 0 if layer.weight_series is None else len(layer.weight_series)
+    layers = [{"layer": name, "w_terms": w_terms[name],
+               "a_terms_max": max(counts) if counts else None}
+              for name, counts in a_terms.items()]
+    result = _minilm_metrics(ref, out, cfg.label(), len(sentences), jobs / n_batches,
+                             ems[0].float_layers, layers, start)
+    result["captured_shapes"] = len(ems)
+    return result

@@ -1,11 +1,13 @@
 """One sweep point: the performance model over the model's layers under the point's
-accelerator and expansion, joined with the (cached) error of the expansion setting, and the
-accelerator's area at its node (fpxint_sim/hw/area.py)."""
+accelerator and expansion, joined with the (cached) error and overflow events of the recorded
+run it reads (fpxint_sim/dse/model_workload.py), and the accelerator's area at its node
+(fpxint_sim/hw/area.py)."""
 
 from __future__ import annotations
 
 from fpxint_sim.dse.run_store import value_type
 from fpxint_sim.dse.space import SweepPoint, sram_kib
+from fpxint_sim.engine.overflow_bound import may_overflow
 from fpxint_sim.hw.area import total_area_mm2
 from fpxint_sim.sim.job import JobResult
 from fpxint_sim.sim.work_sim import simulate_network_work
@@ -14,7 +16,8 @@ ENERGY_KINDS = ("mac", "ifmap_sram", "filter_sram", "ofmap_sram", "dram", "vecto
 # The result columns of a row, after the point's settings, with the type points.csv stores.
 METRIC_COLUMNS = {
     "w_bits": "int", "a_bits": "int", "w_terms": "int", "error": "float",
-    "top1_agreement": "float", "accuracy": "float", "int_jobs": "int", "a_terms_max": "int",
+    "top1_agreement": "float", "accuracy": "float", "overflow_events": "int", "int_jobs": "int",
+    "a_terms_max": "int",
     "pes": "int", "sram_kib": "float", "macs": "int", "cycles": "float",
     "stall_cycles": "float", "latency_us": "float", "energy_uj": "float",
     "naive_cycles": "float", "naive_energy_uj": "float", "dram_bytes": "float",
@@ -34,6 +37,12 @@ def row_columns(hw_axes: dict, expansion_axes: dict) -> dict[str, str]:
 def point_row(point: SweepPoint, workload: dict) -> dict:
     """The result row of one point: settings, error metrics, cycles, latency, energy, traffic."""
     cfg, hw = point.expansion, point.hw
+    events = workload["overflow_events"]
+    if events is None:  # the BLAS run stands for the accelerator only where the bound holds
+        if may_overflow(workload["works"], hw):
+            raise RuntimeError(f"{point.point_id}: the accumulators of {hw.name} may overflow; "
+                               "the point needs its engine run")
+        events = 0
     runs = simulate_network_work(hw, workload["works"])
     total = sum((r.chosen for r in runs), JobResult())
     naive_total = sum((r.schedule.naive for r in runs), JobResult())
@@ -45,7 +54,7 @@ def point_row(point: SweepPoint, workload: dict) -> dict:
     row.update({
         "w_bits": cfg.w_bits, "a_bits": cfg.a_bits, "w_terms": cfg.w_terms,
         "error": workload["error"], "top1_agreement": workload["top1_agreement"],
-        "accuracy": workload["accuracy"], "int_jobs": jobs,
+        "accuracy": workload["accuracy"], "overflow_events": events, "int_jobs": jobs,
         "a_terms_max": max(w.a_terms for w in workload["works"]),
         "pes": hw.num_pes, "sram_kib": sram_kib(hw), "macs": total.macs // n,
         "cycles": total.cycles / n, "stall_cycles": total.stall_cycles / n,

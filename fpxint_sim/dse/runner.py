@@ -1,9 +1,12 @@
-"""Run a sweep: the accuracy of each distinct expansion setting once, then the performance
-model for every point, on local processes or on a Dask cluster, rows streamed to the folder."""
+"""Run a sweep: one recorded forward pass per distinct expansion setting (error and work), a
+run on the engine only for the accelerators where no bound proves that the accumulators cannot
+overflow (fpxint_sim/dse/model_workload.py), then the performance model for every point, on
+local processes or on a Dask cluster, rows streamed to the folder."""
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -16,6 +19,7 @@ from fpxint_sim.dse.evaluate_point import point_row, row_columns
 from fpxint_sim.dse.model_workload import evaluate_expansion
 from fpxint_sim.dse.run_store import open_store
 from fpxint_sim.dse.space import SweepSpace, points
+from fpxint_sim.engine.overflow_bound import engine_values_key, may_overflow
 from fpxint_sim.errors import InputError
 
 CHUNK = 25  # points per task: one point takes about a millisecond, a task hop far more
@@ -25,23 +29,42 @@ def setting_key(settings: dict) -> str:
     return json.dumps(settings, sort_keys=True)
 
 
-def _workload_task(model: str, cfg, one_thread: bool):
+def _workload_task(model: str, cfg, one_thread: bool, hw=None):
     if one_thread:
         import torch
 
         torch.set_num_threads(1)
-    return evaluate_expansion(model, cfg)
+    return evaluate_expansion(model, cfg, hw)
 
 
 def _perf_task(chunk, workloads):
-    return [point_row(p, workloads[setting_key(p.expansion_settings)]) for p in chunk]
+    return [point_row(p, workloads[key]) for p, key in chunk]
+
+
+def workload_keys(todo, workloads: dict) -> tuple[dict, dict]:
+    """({point_id: key of the workload the point reads}, {engine key: (cfg, hw)} to run).
+
+    A point reads its setting's BLAS run when the bound proves its accelerator cannot
+    overflow, else the engine run of its setting on its accelerator's arithmetic (one per
+    distinct engine_values_key)."""
+    use, engine = {}, {}
+    for p in todo:
+        key = setting_key(p.expansion_settings)
+        if may_overflow(workloads[key]["works"], p.hw):
+            key = f"{key}|engine {engine_values_key(p.hw)}"
+            engine.setdefault(key, (p.expansion, p.hw))
+        use[p.point_id] = key
+    return use, engine
 
 
 class _Local:
     """concurrent.futures on local processes (or inline with one worker)."""
 
     def __init__(self, workers: int):
-        self.pool = ProcessPoolExecutor(workers) if workers > 1 else None
+        # forkserver, not fork: a sweep may have run the engine's threaded (OpenMP) kernels in
+        # this process already, and a forked OpenMP process aborts
+        self.pool = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("forkserver")) if workers > 1 else None
 
     def map_unordered(self, fn, argsets):
         if self.pool is None:
@@ -136,13 +159,21 @@ def _run(store, space, model, all_points, pruned, workers, scheduler, progress) 
             workloads[key] = wl
             bar.update()
         bar.close()
+        use, engine = workload_keys(todo, workloads)
+        bar = tqdm(total=len(engine), desc="engine runs (accumulators may overflow)",
+                   unit="run", disable=not progress or not engine, file=sys.stderr)
+        for key, wl in ex.map_unordered(_keyed_task, [(k, model, cfg, one_thread, hw)
+                                                      for k, (cfg, hw) in engine.items()]):
+            workloads[key] = wl
+            bar.update()
+        bar.close()
         accuracy_s = time.perf_counter() - started
-        chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        todo_keyed = [(p, use[p.point_id]) for p in todo]
+        chunks = [todo_keyed[i:i + CHUNK] for i in range(0, len(todo_keyed), CHUNK)]
         bar = tqdm(total=len(todo), desc="performance model", unit="point",
                    disable=not progress or not todo, file=sys.stderr)
         for rows in ex.map_unordered(_perf_task, [
-                (c, {k: workloads[k] for k in {setting_key(p.expansion_settings) for p in c}})
-                for c in chunks]):
+                (c, {k: workloads[k] for k in {key for _, key in c}}) for c in chunks]):
             for row in rows:
                 store.write(row)
             bar.update(len(rows))
@@ -151,12 +182,13 @@ def _run(store, space, model, all_points, pruned, workers, scheduler, progress) 
         ex.close()
     total_s = time.perf_counter() - started
     return {"points": len(all_points), "ran": len(todo), "skipped_done": len(done),
-            "pruned": pruned, "settings": len(settings), "accuracy_seconds": accuracy_s,
+            "pruned": pruned, "settings": len(settings), "engine_runs": len(engine),
+            "accuracy_seconds": accuracy_s,
             "performance_seconds": total_s - accuracy_s, "seconds": total_s}
 
 
-def _keyed_task(key, model, cfg, one_thread):
-    return key, _workload_task(model, cfg, one_thread)
+def _keyed_task(key, model, cfg, one_thread, hw=None):
+    return key, _workload_task(model, cfg, one_thread, hw)
 
 
 def _keyed(ex, keys, settings, model, one_thread):

@@ -20,6 +20,7 @@ import numpy as np
 from fpxint_sim.engine.arithmetic import accumulator_spec
 from fpxint_sim.engine.jobs import JobAccumulators, zero_point_corrected
 from fpxint_sim.engine.operands import raw_activation, term_type
+from fpxint_sim.expand.epilogue import scale_and_sum
 from fpxint_sim.hw.operands import activation_operand, held_operand
 from fpxint_sim.kernels import AccumulatorEvents, gemm_spec
 
@@ -57,27 +58,24 @@ def act_matmul_job(a_raw: np.ndarray, a_zero: np.ndarray, b_raw_t: np.ndarray,
 
 
 def run_act_matmul_jobs(backend, layer, a_terms, b_terms, shape, counters):
-    """All kept jobs of one forward and the epilogue (order of ExpandedActMatmul); (y, jobs)."""
+    """All kept jobs of one forward and the layer's epilogue function; (y, pairs)."""
     nb, m, k, n = shape
     hw = backend.hw
     a_ops = raw_rows(a_terms, lambda b, s: activation_operand(hw, layer.layer_name, b, s), m, nb, k)
     b_ops = raw_rows(b_terms, lambda b, s: held_operand(hw, layer.layer_name, b, s), n, nb, k)
     counters.record_terms([term_type(t) for t in b_terms], [term_type(t) for t in a_terms])
-    y = np.zeros((nb, m, n))
-    jobs = 0
-    for i, (b_raw, b_zero, b_scale, b_op) in enumerate(b_ops, 1):
-        kept = [j for j in range(1, len(a_ops) + 1) if layer.cfg.keeps_pair(i, j)]
-        if not kept:
-            continue
-        inner = np.zeros_like(y)
-        for j in kept:
-            a_raw, a_zero, a_scale, a_op = a_ops[j - 1]
-            spec = accumulator_spec(hw, b_op.operand_type, a_op.operand_type)
-            res = act_matmul_job(a_raw, a_zero, b_raw, b_zero, spec)
-            backend.record_job(layer, counters, i, j, b_op, a_op, res, spec, k, a_raw, a_zero,
-                               b_raw, b_zero)
-            inner += a_scale.reshape(nb, m, 1) * res.acc.astype(np.float64)
-        y += b_scale.reshape(nb, 1, n) * inner
-        jobs += len(kept)
-    return y, jobs
+    pairs = layer.cfg.kept_pairs(len(b_ops), len(a_ops))
 
+    def job(i, j):
+        b_raw, b_zero, _, b_op = b_ops[i - 1]
+        a_raw, a_zero, _, a_op = a_ops[j - 1]
+        spec = accumulator_spec(hw, b_op.operand_type, a_op.operand_type)
+        res = act_matmul_job(a_raw, a_zero, b_raw, b_zero, spec)
+        backend.record_job(layer, counters, i, j, b_op, a_op, res, spec, k, a_raw, a_zero,
+                           b_raw, b_zero)
+        return res.acc.astype(np.float64)
+
+    y = scale_and_sum(pairs, lambda i, js: (job(i, j) for j in js),
+                      [s.reshape(nb, 1, n) for _, _, s, _ in b_ops],
+                      [s.reshape(nb, m, 1) for _, _, s, _ in a_ops], (nb, m, n))
+    return y, pairs

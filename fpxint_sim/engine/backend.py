@@ -1,10 +1,11 @@
 """The engine's job backend: an expanded layer's forward pass on an emulated accelerator.
 
 Installed as `layer.job_backend` (fpxint_sim/expand/expanded_layers.py). Per forward it expands
-the input exactly as the layer does, runs every kept (i, j) job on the PE arithmetic (raw
-operands, kernels, zero-point correction: jobs.py) and applies the epilogue in float64 in the
-same order and with the same operations as ExpandedLinear/ExpandedConv2d, so that when no
-accumulator overflows the output equals the PyTorch expanded network bit for bit.
+the input exactly as the layer does (the same row rule, expand/layer_rows.py), runs every kept
+(i, j) job on the PE arithmetic (raw operands, kernels, zero-point correction: jobs.py) and
+applies the layer's own epilogue function (expand/epilogue.py), so that when no accumulator
+overflows the output equals the PyTorch expanded network bit for bit. Each call hands the
+layer the same record the PyTorch path makes, with this call's overflow events.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from fpxint_sim.engine.counters import LayerCounters
 from fpxint_sim.engine.jobs import JobAccumulators, conv_job, linear_job, prepare_weight
 from fpxint_sim.engine.operands import raw_activation, term_type
 from fpxint_sim.expand.activation import expand_rows
+from fpxint_sim.expand.call_record import term_records
+from fpxint_sim.expand.epilogue import scale_and_sum
 from fpxint_sim.expand.expanded_act_matmul import act_matmul_rows, operand_names
-from fpxint_sim.expand.expanded_layers import ExpandedConv2d
+from fpxint_sim.expand.layer_rows import input_rows
 from fpxint_sim.hw.operands import OperandChoice, TermType, activation_operand, weight_operand
 from fpxint_sim.hw.schema import Accelerator
-from fpxint_sim.ir.layer_rows import input_rows
 from fpxint_sim.ir.lower import weight_terms
-from fpxint_sim.series.int_ops import conv2d_out_hw
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class EngineBackend:
 
     def run(self, layer, x: torch.Tensor) -> torch.Tensor:
         name = layer.layer_name
-        conv = isinstance(layer, ExpandedConv2d)
+        conv = layer.kind == "conv"
         rows = input_rows(layer, x)
         terms = expand_rows(rows.rows, layer.cfg, f"{name} input")
         a_ops = [activation_operand(self.hw, name, t.bits, t.signed) for t in terms]
@@ -94,14 +95,16 @@ class EngineBackend:
             acts.append((q, np.repeat(z, rows.repeat),
                          np.repeat(np.broadcast_to(t.scale, (r, 1)).reshape(r), rows.repeat),
                          choice))
+        before = counters.overflow + counters.pair_saturated
         run_layer = self._conv if conv else self._linear
-        y, jobs = run_layer(layer, x, acts, counters)
-        layer._record(len(terms), jobs)
+        y, pairs = run_layer(layer, x, acts, counters)
+        layer.finish_call(x.shape, y.shape, term_records(terms), pairs, len(terms), len(pairs),
+                          counters.overflow + counters.pair_saturated - before)
         return y
 
     def run_act_matmul(self, layer, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         """An ExpandedActMatmul forward: both operands expanded as the layer does, n_a x n_b
-        jobs on the PEs (engine/act_matmul_job.py), the layer's epilogue order."""
+        jobs on the PEs (engine/act_matmul_job.py), the layer's epilogue function."""
         name = layer.layer_name
         batch, (m, k), n = a.shape[:-2], a.shape[-2:], b.shape[-1]
         nb = int(np.prod(batch))
@@ -111,8 +114,10 @@ class EngineBackend:
         b_terms = expand_rows(rows_b, layer.cfg, name_b)
         counters = self.counters.setdefault(name, LayerCounters(name, "act_matmul"))
         counters.activation_terms.append(len(a_terms))
-        y, jobs = run_act_matmul_jobs(self, layer, a_terms, b_terms, (nb, m, k, n), counters)
-        layer._record(len(a_terms), len(b_terms), jobs)
+        before = counters.overflow + counters.pair_saturated
+        y, pairs = run_act_matmul_jobs(self, layer, a_terms, b_terms, (nb, m, k, n), counters)
+        layer.finish_call(a.shape, (*batch, m, n), term_records(a_terms), term_records(b_terms),
+                          pairs, counters.overflow + counters.pair_saturated - before)
         return torch.from_numpy(y).to(a.dtype).reshape(*batch, m, n)
 
     def record_job(self, layer, counters, i, j, b_op, a_op, res, spec, k, a_raw, a_zero,
@@ -157,48 +162,32 @@ class EngineBackend:
 
     def _linear(self, layer, x, acts, counters):
         lead, k_in = x.shape[:-1], layer.in_features
-        y = np.zeros((int(np.prod(lead)), layer.out_features))
-        jobs = 0
-        for i, (w, ws, w_op) in enumerate(self.weights(layer)[0], 1):
-            kept = [j for j in range(1, len(acts) + 1) if layer.cfg.keeps_pair(i, j)]
-            if not kept:
-                continue
-            inner = np.zeros_like(y)
-            for j in kept:  # epilogue order of ExpandedLinear: multiply, then add
-                act = acts[j - 1]
-                acc = self._job(layer, counters, i, j, w, w_op, act,
-                                act[0].reshape(-1, k_in), None)
-                inner += act[2].reshape(-1, 1) * acc
-            y += ws.reshape(1, -1) * inner
-            jobs += len(kept)
-        if layer.bias_f64 is not None and layer.use_bias:
-            y += layer.bias_f64.numpy()
-        return torch.from_numpy(y).to(x.dtype).reshape(*lead, layer.out_features), jobs
+        weights = self.weights(layer)[0]
+        pairs = layer.cfg.kept_pairs(len(weights), len(acts))
+
+        def jobs(i, js):
+            w, _, w_op = weights[i - 1]
+            return (self._job(layer, counters, i, j, w, w_op, acts[j - 1],
+                              acts[j - 1][0].reshape(-1, k_in), None) for j in js)
+
+        y = scale_and_sum(pairs, jobs, [ws.reshape(1, -1) for _, ws, _ in weights],
+                          [act[2].reshape(-1, 1) for act in acts],
+                          (int(np.prod(lead)), layer.out_features), layer.bias_term(2))
+        return torch.from_numpy(y).to(x.dtype).reshape(*lead, layer.out_features), pairs
 
     def _conv(self, layer, x, acts, counters):
         n = x.shape[0]
         conv_args = {"stride": tuple(layer.stride), "padding": tuple(layer.padding),
                      "dilation": tuple(layer.dilation), "groups": layer.groups}
-        y, jobs = None, 0
-        for i, (w, ws, w_op) in enumerate(self.weights(layer)[0], 1):
-            kept = [j for j in range(1, len(acts) + 1) if layer.cfg.keeps_pair(i, j)]
-            if not kept:
-                continue
-            inner = None
-            for j in kept:  # epilogue order of ExpandedConv2d
-                act = acts[j - 1]
-                acc = self._job(layer, counters, i, j, w, w_op, act,
-                                act[0].reshape(x.shape), conv_args)
-                inner = np.zeros_like(acc) if inner is None else inner
-                inner += act[2].reshape(n, 1, 1, 1) * acc
-            term = ws.reshape(1, -1, 1, 1) * inner
-            y = term if y is None else y + term
-            jobs += len(kept)
-        if y is None:
-            kh, kw = layer.weight_shape()[2:]
-            h, w_ = conv2d_out_hw(x.shape[2], x.shape[3], kh, kw, layer.stride, layer.padding,
-                                  layer.dilation)
-            y = np.zeros((n, layer.out_channels, h, w_))
-        if layer.bias_f64 is not None and layer.use_bias:
-            y = y + layer.bias_f64.numpy().reshape(1, -1, 1, 1)
-        return torch.from_numpy(y).to(x.dtype), jobs
+        weights = self.weights(layer)[0]
+        pairs = layer.cfg.kept_pairs(len(weights), len(acts))
+
+        def jobs(i, js):
+            w, _, w_op = weights[i - 1]
+            return (self._job(layer, counters, i, j, w, w_op, acts[j - 1],
+                              acts[j - 1][0].reshape(x.shape), conv_args) for j in js)
+
+        y = scale_and_sum(pairs, jobs, [ws.reshape(1, -1, 1, 1) for _, ws, _ in weights],
+                          [act[2].reshape(n, 1, 1, 1) for act in acts],
+                          layer.output_shape(x.shape), layer.bias_term(4))
+        return torch.from_numpy(y).to(x.dtype), pairs

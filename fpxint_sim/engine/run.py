@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
-
-import torch
+from dataclasses import dataclass, field
 
 from fpxint_sim.engine.backend import EngineBackend
 from fpxint_sim.engine.counters import LayerCounters
+from fpxint_sim.expand.forward_record import record_forward
 from fpxint_sim.hw.operands import weight_operand
 from fpxint_sim.hw.schema import Accelerator
 from fpxint_sim.ir.lower import check_integer_config, weight_terms
@@ -23,6 +22,7 @@ class EngineRun:
     layers: dict[str, LayerCounters]
     hw: Accelerator
     seconds: float
+    calls: list = field(default_factory=list)  # the record of every layer call, in order
 
     @property
     def macs(self) -> int:
@@ -63,12 +63,13 @@ def engine_attached(em, backend: EngineBackend):
             layer.job_backend = None
 
 
-def run_on_accelerator(em, hw: Accelerator, forward, observer=None) -> EngineRun:
-    """`forward(em.module)` with every integer job bit-exact on `hw`; observer sees each job."""
+def run_on_accelerator(em, hw: Accelerator, forward, observer=None, on_call=None) -> EngineRun:
+    """`forward(em.module)` with every integer job bit-exact on `hw`; observer sees each job,
+    on_call each layer call's record (expand/forward_record.py)."""
     check_integer_config(em)
     check_weight_operands(em, hw)
     backend = EngineBackend(hw, observer)
     start = time.perf_counter()
-    with engine_attached(em, backend), torch.no_grad():
-        out = forward(em.module)
-    return EngineRun(out, backend.counters, hw, time.perf_counter() - start)
+    with engine_attached(em, backend):
+        out, calls = record_forward(em, forward, on_call)
+    return EngineRun(out, backend.counters, hw, time.perf_counter() - start, calls)

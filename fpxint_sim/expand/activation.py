@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from fpxint_sim.expand.call_record import term_records
 from fpxint_sim.expand.config import ExpansionConfig
 from fpxint_sim.series.expand import expand_tensor
 from fpxint_sim.series.series import Term
@@ -34,13 +35,20 @@ def expand_rows(rows: np.ndarray, cfg: ExpansionConfig, name: str) -> list[Term]
     return terms
 
 
-def activation_terms(x2d: torch.Tensor, cfg: ExpansionConfig, name: str):
-    """Expand (R, M) rows: [(q - z as a float32 tensor, scale (R, 1), max|q - z|)] per term."""
-    rows = x2d.detach().to(torch.float64).cpu().numpy()
-    out = []
-    for t in expand_rows(rows, cfg, name):
+def expanded_input(rows: np.ndarray, cfg: ExpansionConfig, name: str):
+    """(values, records) of (R, M) rows for the PyTorch path: values per term are (q - z as a
+    float32 tensor, scale (R,) float64, max|q - z|), records the call record's terms
+    (fpxint_sim/expand/call_record.py). With float activations: the rows themselves, scale 1,
+    and no records."""
+    r = rows.shape[0]
+    if cfg.float_activations:
+        return [(torch.from_numpy(rows), np.ones(r), None)], None
+    terms = expand_rows(rows, cfg, name)
+    values, maxes = [], []
+    for t in terms:
         centered = t.centered()
-        out.append((torch.from_numpy(centered.astype(np.float32)),
-                    torch.from_numpy(np.ascontiguousarray(t.scale, dtype=np.float64)),
-                    int(np.abs(centered).max())))
-    return out
+        maxes.append(int(np.abs(centered).max()) if centered.size else 0)
+        values.append((torch.from_numpy(centered.astype(np.float32)),
+                       np.broadcast_to(t.scale, (r, 1)).reshape(r).astype(np.float64),
+                       maxes[-1]))
+    return values, term_records(terms, maxes)

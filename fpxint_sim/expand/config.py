@@ -9,6 +9,7 @@ from fpxint_sim import expansion_defaults as D
 from fpxint_sim.errors import InputError
 from fpxint_sim.quant.uniform import MAX_BITS, MIN_BITS
 from fpxint_sim.series.scale_policy import POLICIES
+from fpxint_sim.term_pairs import keeps_pair, kept_pairs
 
 KEEP_FLOAT_BITS = 16  # "16 bits" means: this operand stays float (e.g. W4A16)
 
@@ -70,7 +71,11 @@ class ExpansionConfig:
 
     def keeps_pair(self, i: int, j: int) -> bool:
         """Whether job (i, j) (1-based weight term i, activation term j) is computed."""
-        return self.truncate is None or i + j <= self.truncate
+        return keeps_pair(i, j, self.truncate)
+
+    def kept_pairs(self, w_terms: int, a_terms: int) -> tuple[tuple[int, int], ...]:
+        """The jobs of w_terms x a_terms terms in execution order (fpxint_sim/term_pairs.py)."""
+        return kept_pairs(w_terms, a_terms, self.truncate)
 
     def label(self) -> str:
         a = (f"{self.a_terms}" if self.a_terms is not None

@@ -4,8 +4,9 @@ For a (..., M, K) @ b (..., K, N) (attention Q K^T, A V), `a` is expanded with o
 row (batch, m) and `b` with one scale per column (batch, n), i.e. per row of b^T: the scales
 then factor out of the sum over k, and the product is the AbelianMul of the two series,
 n_a x n_b integer jobs y = sum_i sb_i[n] sum_j sa_j[m] (A_j @ B_i). The epilogue has the order
-of ExpandedLinear with the b terms in the role of the weight terms: for i ascending (b terms),
-inner = sum over kept j ascending of sa_j * acc_ij (a multiply, then an add), y += sb_i * inner.
+of ExpandedLinear with the b terms in the role of the weight terms (expand/epilogue.py, the
+function the engine calls too): for i ascending (b terms), inner = sum over kept j ascending of
+sa_j * acc_ij (a multiply, then an add), y += sb_i * inner.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from fpxint_sim.expand.activation import activation_terms
+from fpxint_sim.expand.activation import expanded_input
+from fpxint_sim.expand.call_record import call_record
 from fpxint_sim.expand.config import ExpansionConfig
+from fpxint_sim.expand.epilogue import scale_and_sum
 from fpxint_sim.expand.exact_gemm import int_matmul
 
 
@@ -35,6 +38,7 @@ def operand_names(layer_name: str) -> tuple[str, str]:
 class ExpandedActMatmul(nn.Module):
     """a @ b with both operands expanded at run time (module docstring)."""
 
+    kind = "act_matmul"
     weight_series = None  # no offline weights: both operands are run-time series
     bias_f64 = None
     use_bias = False
@@ -46,11 +50,18 @@ class ExpandedActMatmul(nn.Module):
         self.b_term_counts: list[int] = []
         self.jobs_per_forward: list[int] = []
         self.job_backend = None  # engine hook: an object with run_act_matmul(layer, a, b)
+        self.recorder = None  # called with each call's record (expand/forward_record.py)
 
-    def _record(self, n_a: int, n_b: int, jobs: int):
-        self.a_term_counts.append(n_a)
-        self.b_term_counts.append(n_b)
-        self.jobs_per_forward.append(jobs)
+    def finish_call(self, a_shape, y_shape, a_records, b_records, pairs,
+                    overflow_events: int | None = None) -> None:
+        """Count the call, and hand its record to the recorder (the b terms are held)."""
+        self.a_term_counts.append(len(a_records))
+        self.b_term_counts.append(len(b_records))
+        self.jobs_per_forward.append(len(pairs))
+        if self.recorder is not None:
+            self.recorder(call_record(self, a_shape, y_shape, a_records, pairs,
+                                      tuple(t.term_type for t in b_records), b_records,
+                                      overflow_events))
 
     def forward(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         if self.job_backend is not None:
@@ -58,20 +69,18 @@ class ExpandedActMatmul(nn.Module):
         batch, (m, k), n = a.shape[:-2], a.shape[-2:], b.shape[-1]
         nb = int(np.prod(batch))
         name_a, name_b = operand_names(self.layer_name)
-        ta = activation_terms(a.reshape(-1, k), self.cfg, name_a)
-        tb = activation_terms(b.transpose(-1, -2).reshape(-1, k), self.cfg, name_b)
-        y = torch.zeros(nb, m, n, dtype=torch.float64)
-        jobs = 0
-        for i, (qb, sb, mb) in enumerate(tb, 1):
-            kept = [t for j, t in enumerate(ta, 1) if self.cfg.keeps_pair(i, j)]
-            if not kept:
-                continue
+        rows_a, rows_b = act_matmul_rows(a, b)
+        ta, ra = expanded_input(rows_a, self.cfg, name_a)
+        tb, rb = expanded_input(rows_b, self.cfg, name_b)
+        pairs = self.cfg.kept_pairs(len(tb), len(ta))
+
+        def jobs(i, js):
+            qb, _, mb = tb[i - 1]
             b_int = qb.reshape(nb, n, k).transpose(-1, -2)
-            inner = torch.zeros_like(y)
-            for qa, sa, ma in kept:
-                acc = int_matmul(qa.reshape(nb, m, k), b_int, ma, mb)
-                inner += sa.reshape(nb, m, 1) * acc  # a multiply, then an add (never fused)
-            y += sb.reshape(nb, 1, n) * inner
-            jobs += len(kept)
-        self._record(len(ta), len(tb), jobs)
-        return y.to(a.dtype).reshape(*batch, m, n)
+            return (int_matmul(ta[j - 1][0].reshape(nb, m, k), b_int, ta[j - 1][2], mb).numpy()
+                    for j in js)
+
+        y = scale_and_sum(pairs, jobs, [s.reshape(nb, 1, n) for _, s, _ in tb],
+                          [s.reshape(nb, m, 1) for _, s, _ in ta], (nb, m, n))
+        self.finish_call(a.shape, (*batch, m, n), ra, rb, pairs)
+        return torch.from_numpy(y).to(a.dtype).reshape(*batch, m, n)

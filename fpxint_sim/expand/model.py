@@ -90,15 +90,25 @@ def _expandable(m: nn.Module, cfg: ExpansionConfig) -> bool:
         m.padding, str)
 
 
-def _expanded(layer: nn.Module, cfg: ExpansionConfig, name: str):
+def _expanded(layer: nn.Module, cfg: ExpansionConfig, name: str, weights_from=None):
     if isinstance(layer, ActMatmul):
         return ExpandedActMatmul(cfg, name)
     cls = ExpandedLinear if isinstance(layer, nn.Linear) else ExpandedConv2d
-    return cls(layer, cfg, name)
+    same = None if weights_from is None else weights_from.layers.get(name)
+    series = getattr(same, "weight_series", None)
+    if series is not None and (type(same) is not cls or tuple(series.shape) != tuple(
+            layer.weight.shape) or same.cfg != cfg):
+        series = None
+    return cls(layer, cfg, name, series)
 
 
-def expand_model(module: nn.Module, cfg: ExpansionConfig | None = None) -> ExpandedModel:
-    """Expanded copy of `module` (the original is untouched); needs no data."""
+def expand_model(module: nn.Module, cfg: ExpansionConfig | None = None,
+                 weights_from: ExpandedModel | None = None) -> ExpandedModel:
+    """Expanded copy of `module` (the original is untouched); needs no data.
+
+    weights_from: an expansion of the same weights (another capture of the same model, for
+    other input shapes): its weight series are reused by layer name instead of expanded again.
+    """
     cfg = cfg or ExpansionConfig()
     refuse_torchscript(module)
     with warnings.catch_warnings():  # torch's own pytree deprecation, raised copying the
@@ -109,7 +119,7 @@ def expand_model(module: nn.Module, cfg: ExpansionConfig | None = None) -> Expan
     folded = fold_batchnorm(m)
     result = ExpandedModel(m, cfg, folded_batchnorms=folded)
     if _expandable(m, cfg):  # the model is a single layer: it is its own (root) layer ""
-        result.module = _expanded(m, cfg, "")
+        result.module = _expanded(m, cfg, "", weights_from)
         result.layers[""] = result.module
         return result
     for parent_name, parent in list(m.named_modules()):
@@ -118,7 +128,7 @@ def expand_model(module: nn.Module, cfg: ExpansionConfig | None = None) -> Expan
             if isinstance(child, (_ExpandedBase, ExpandedActMatmul)):
                 continue
             if _expandable(child, cfg):
-                new = _expanded(child, cfg, full)
+                new = _expanded(child, cfg, full, weights_from)
                 parent._modules[child_name] = new
                 result.layers[full] = new
             elif isinstance(child, ActMatmul):

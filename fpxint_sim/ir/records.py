@@ -1,9 +1,8 @@
 """The integer basis network (IR): per layer, its integer jobs and their epilogue.
 
 Plain frozen dataclasses holding numpy arrays only: once lowered, nothing refers to torch.
-Shapes use the GEMM view (M x K) @ (K x N): Linear M = rows (tokens), K = in_features,
-N = out_features; Conv2d is the im2col view per group, M = images x output pixels,
-K = (Cin / groups) x KH x KW, N = Cout. The math of the epilogue: docs/engine.md.
+A layer's forwards are the records its calls made (ForwardIR, fpxint_sim/expand/call_record.py,
+with the GEMM view of one job). The math of the epilogue: docs/engine.md.
 """
 
 from __future__ import annotations
@@ -11,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from fpxint_sim.expand.call_record import ActivationTermIR, ForwardIR, GemmView
+
+__all__ = ["ActivationTermIR", "ConvParams", "ForwardIR", "GemmView", "LayerIR", "NetworkIR",
+           "WeightTermIR"]
 
 
 @dataclass(frozen=True)
@@ -29,40 +33,6 @@ class WeightTermIR:
 
 
 @dataclass(frozen=True)
-class ActivationTermIR:
-    """Activation term j of one forward: per-row zero points and scales (rows = expansion rows)."""
-
-    index: int
-    bits: int
-    signed: bool
-    zero_point: np.ndarray  # int64 (R,)
-    scale: np.ndarray  # float64 (R,)
-    max_abs_centered: int
-
-    @property
-    def operand(self) -> str:
-        return f"{'' if self.signed else 'u'}int{self.bits}"
-
-
-@dataclass(frozen=True)
-class GemmView:
-    """One job's GEMM: (m x k) @ (k x n); n counts all output channels, and a grouped conv is
-    `groups` independent blocks of n / groups columns each (so macs = m k n in total). An
-    activation x activation product is `batch` independent GEMMs of (m / batch) rows, each
-    with its own held operand (k x n)."""
-
-    m: int
-    k: int
-    n: int
-    groups: int = 1
-    batch: int = 1
-
-    @property
-    def macs(self) -> int:
-        return self.m * self.k * self.n
-
-
-@dataclass(frozen=True)
 class ConvParams:
     """Conv2d geometry: kernel (KH, KW), stride, padding, dilation (pairs), groups."""
 
@@ -71,22 +41,6 @@ class ConvParams:
     padding: tuple[int, int]
     dilation: tuple[int, int]
     groups: int
-
-
-@dataclass(frozen=True)
-class ForwardIR:
-    """What one forward pass of the layer ran: its input, activation terms and kept jobs."""
-
-    input_shape: tuple[int, ...]
-    output_shape: tuple[int, ...]
-    gemm: GemmView
-    activation_terms: tuple[ActivationTermIR, ...]
-    jobs: tuple[tuple[int, int], ...]  # (i, j), 1-based, in execution order
-    held_terms: tuple[ActivationTermIR, ...] = ()  # act_matmul: terms i of b, per column
-
-    @property
-    def macs(self) -> int:
-        return self.gemm.macs * len(self.jobs)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,17 @@ Every command and the Python API expand what `expand_source` gives: the source's
 captured as a graph (fpxint_sim/capture) with the inputs it runs on, so functional ops, library
 modules (nn.MultiheadAttention, Hugging Face blocks) and torch.export programs reach the
 expander as expandable modules, and every op of the model is listed with its kind.
+
+A captured graph is specialised to its input shapes. A model fed batches of several shapes
+(MiniLM's sentence batches, each padded to its own longest sentence) runs through
+`PerShapeExpansion`: one capture per distinct shape, cached, all sharing one expansion of the
+weights. Padding every batch to one length instead would change the results: an activation x
+activation product takes one scale per column of V over all key positions, padded ones too.
 """
 
 from __future__ import annotations
 
+import torch
 from torch import nn
 
 
@@ -25,18 +32,51 @@ def capture_source(source):
     return capture_forward(source.module, source.forward)
 
 
-def expand_source(source, cfg):
-    """The ExpandedModel of a ModelSource: captured, then expanded (`em.graph` keeps the
-    capture); one with no layer to expand is an InputError (a run, a verify or a cost of
-    nothing would look like a success)."""
+def expand_captured(captured, cfg, name: str, weights_from=None):
+    """The ExpandedModel of a Captured graph (`em.graph` keeps the capture); one with no
+    layer to expand is an InputError (a run, a verify or a cost of nothing would look like a
+    success)."""
     from fpxint_sim.errors import InputError
     from fpxint_sim.expand import expand_model
 
-    captured = capture_source(source)
-    em = expand_model(captured.module, cfg)
+    em = expand_model(captured.module, cfg, weights_from)
     em.graph = captured
     if not em.layers:
         floats = ", ".join(f"{n} ({t})" for n, t in em.float_layers[:5])
-        raise InputError(f"--model {source.name}: no linear, convolution or matmul op to "
+        raise InputError(f"--model {name}: no linear, convolution or matmul op to "
                          f"expand; left in float: {floats or 'nothing'}")
     return em
+
+
+def expand_source(source, cfg):
+    """The ExpandedModel of a ModelSource: captured with its inputs, then expanded."""
+    return expand_captured(capture_source(source), cfg, source.name)
+
+
+def _shape_key(args: tuple, kwargs: dict) -> tuple:
+    def one(v):
+        return (tuple(v.shape), str(v.dtype)) if isinstance(v, torch.Tensor) else repr(v)
+    return tuple(one(a) for a in args) + tuple((k, one(v)) for k, v in sorted(kwargs.items()))
+
+
+class PerShapeExpansion(nn.Module):
+    """Runs the expanded `module` on inputs of any shape: captured and expanded once per
+    distinct input shape (`expanded`, in first-seen order), the weights expanded once."""
+
+    def __init__(self, module: nn.Module, cfg, name: str):
+        super().__init__()
+        self._float = [module]  # a list: not registered as a submodule (never trained/copied)
+        self.cfg, self.name = cfg, name
+        self.expanded: dict[tuple, object] = {}
+
+    def forward(self, *args, **kwargs):
+        key = _shape_key(args, kwargs)
+        em = self.expanded.get(key)
+        if em is None:
+            from fpxint_sim.capture import capture_model
+
+            first = next(iter(self.expanded.values()), None)
+            em = expand_captured(capture_model(self._float[0], args, kwargs), self.cfg,
+                                 self.name, weights_from=first)
+            self.expanded[key] = em
+        return em.module(*args, **kwargs)

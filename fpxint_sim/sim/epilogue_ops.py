@@ -81,9 +81,3 @@ def with_zero_point_ops(ops: Mapping[tuple[int, int], Mapping[str, int]], operan
         out[pair] = {**row, "zero_point_correction": zero_point_correction_ops(
             outputs, op.weight_zero_point, op.activation_zero_point)}
     return out
-
-
-def kept_pairs(w_terms: int, a_terms: int, truncate: int | None = None) -> list[tuple[int, int]]:
-    """The (i, j) jobs (1-based) of n_w x n_a terms; truncation keeps those with i + j <= K."""
-    return [(i, j) for i in range(1, w_terms + 1) for j in range(1, a_terms + 1)
-            if truncate is None or i + j <= truncate]

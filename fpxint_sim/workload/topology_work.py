@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fpxint_sim.hw.operands import TermType
-from fpxint_sim.sim.epilogue_ops import epilogue_ops_per_pair, kept_pairs
+from fpxint_sim.sim.epilogue_ops import epilogue_ops_per_pair
 from fpxint_sim.sim.layer_shape import Layer
 from fpxint_sim.sim.layer_work import LayerWork
+from fpxint_sim.term_pairs import kept_pairs
 
 
 def assumed_term_types(w_terms: int, a_terms: int, w_bits: int, a_bits: int,
@@ -30,7 +31,7 @@ def topology_work(layers: Sequence[Layer], w_terms: int, a_terms: int, w_bits: i
                   truncate: int | None = None, first_term_asymmetric: bool = True,
                   clip_first_term: bool = True) -> list[LayerWork]:
     """One LayerWork per topology layer, every layer with the same n_w x n_a (kept) jobs."""
-    pairs = tuple(kept_pairs(w_terms, a_terms, truncate))
+    pairs = kept_pairs(w_terms, a_terms, truncate)
     w_types, a_types = assumed_term_types(w_terms, a_terms, w_bits, a_bits,
                                           first_term_asymmetric)
     works = []

@@ -17,11 +17,6 @@ from fpxint_sim.sim.epilogue_ops import with_zero_point_ops
 from fpxint_sim.sim.layer_work import PairOperands
 
 
-def test_kept_pairs_follow_the_truncation_rule():
-    assert kept_pairs(2, 3) == [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3)]
-    assert kept_pairs(2, 3, truncate=3) == [(1, 1), (1, 2), (2, 1)]
-
-
 def test_ops_by_hand_for_two_by_two_jobs():
     # 6 outputs per job, 10 input elements, first activation term with a zero point, clip, bias
     pairs = kept_pairs(2, 2)
