@@ -3,7 +3,7 @@
 Three kinds share this driver (docs/accumulators.md, "Fast paths"):
 
 - VNNI: A' = A + a_shift in [0, 255] (u8) times B' = B - b_shift in [-128, 127] (s8 panels),
-  one vpdpbusd per 32 MACs for INT8 and INT4 alike.
+  one vpdpbusd per 64 MACs (a 512-bit register) for INT8 and INT4 alike.
 - INT16: A and B widened to int16 (no shifts), one vpmaddwd + vpaddd per 16 MACs: exact
   INT8 on AVX2 without the int16 saturation of vpmaddubsw.
 - NIBBLE: A' <= 15 (u8) times B' (s8 panels), one vpmaddubsw + vpaddw per 32 MACs, int16
