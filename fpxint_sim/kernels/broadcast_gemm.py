@@ -173,6 +173,14 @@ def merge_rows(c32, width, out, i0, i1, j0, j1, first, last, row_sums, col_sums,
         r = i - i0
         src = c32[r * width:r * width + w]
         dst = out[i, j0:j1]
+        if first and last and acc_bits < 64:  # one K chunk: one pass over the row
+            ri = b_shift * row_sums[i] - const
+            for j in range(w):
+                v = np.int64(src[j]) + ri - a_shift * cols[j]
+                u = ((v + half) & mask) - half
+                count += np.int64(u != v)
+                dst[j] = u
+            continue
         if first:
             for j in range(w):
                 dst[j] = np.int64(src[j])
