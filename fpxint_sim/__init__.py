@@ -8,7 +8,7 @@ import os
 
 # Idle OpenMP workers sleep instead of spinning (unless the user chose a policy): on a shared
 # machine a spinning pool fights the other processes for the cores, and the engine's two-thread
-# GEMMs ran 5-15x slower than one thread (kernels/threads.py). It must be set before torch is
+# GEMMs ran 4-13x slower than one thread (kernels/threads.py). It must be set before torch is
 # imported: Numba's OpenMP pool binds to the libgomp torch loads, which reads it once.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 

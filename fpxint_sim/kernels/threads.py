@@ -8,7 +8,7 @@ With OMP_WAIT_POLICY=PASSIVE every region wakes sleeping workers, 20 to 40 us, a
 single-thread time, estimated from the measured rates below (`benchmarks/bench_kernels.py`),
 gives each thread at least MIN_US_PER_THREAD. Importing fpxint_sim sets PASSIVE unless the
 user chose a policy (fpxint_sim/__init__.py): on a machine shared with other jobs, spinning
-workers made ResNet-50's two-thread GEMMs 5-15x slower than one thread. The count is set
+workers made ResNet-50's two-thread GEMMs 4-13x slower than one thread. The count is set
 through `set_job_threads`.
 """
 
