@@ -4,6 +4,14 @@ The series API and `emulate` (fpxint_sim/api.py) are imported on first use, so t
 `import fpxint_sim.hw` or a topology-only performance run does not pay for Numba's start-up.
 """
 
+import os
+
+# Idle OpenMP workers sleep instead of spinning (unless the user chose a policy): on a shared
+# machine a spinning pool fights the other processes for the cores, and the engine's two-thread
+# GEMMs ran 4-13x slower than one thread (kernels/threads.py). It must be set before torch is
+# imported: Numba's OpenMP pool binds to the libgomp torch loads, which reads it once.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 from fpxint_sim.errors import InputError, MissingExtraError
 
 __version__ = "0.1.0"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fpxint_sim.engine.conv_output import scatter_corrected
 from fpxint_sim.engine.im2col import (
     BLOCK_ELEMS,
     conv_windows,
@@ -96,7 +97,11 @@ def conv_job(x_raw: np.ndarray, x_zero: np.ndarray, w: PreparedWeight, stride, p
     n_img = x_raw.shape[0]
     o, cg, kh, kw = w.q.shape
     og = o // groups
-    raw, events = None, AccumulatorEvents(0, 0, 0)
+    raw = acc = None
+    events = AccumulatorEvents(0, 0, 0)
+    correct = bool(np.any(x_zero))
+    wrap = spec.overflow == "wrap"
+    zero = x_zero.astype(np.int64, copy=False)
     step = max(1, BLOCK_ELEMS // max(1, patch_elems_per_image(x_raw.shape, w.q.shape, stride,
                                                                 padding, dilation)))
     for n0 in range(0, n_img, step):
@@ -105,13 +110,14 @@ def conv_job(x_raw: np.ndarray, x_zero: np.ndarray, w: PreparedWeight, stride, p
         _, _, oh, ow = windows.shape[:4]
         if raw is None:
             raw = np.empty((n_img, o, oh, ow), dtype=acc_dtype(spec.acc_bits))
+            # the dtype zero_point_corrected gives: the accumulator's under wrap, else int64
+            acc = np.empty(raw.shape, dtype=raw.dtype if wrap else np.int64) if correct else raw
         for g in range(groups):
             a = group_patches(windows, g, cg)
             part, ev = gemm_spec(a, w.b_groups[g], spec)
-            raw[n0:n1, g * og:(g + 1) * og] = part.reshape(n1 - n0, oh, ow, og).transpose(
-                0, 3, 1, 2)
+            scatter_corrected(part.reshape(n1 - n0, oh * ow, og),
+                              raw[n0:n1].reshape(n1 - n0, o, oh * ow),
+                              acc[n0:n1].reshape(n1 - n0, o, oh * ow), zero[n0:n1],
+                              w.weight_sums, g * og, spec.acc_bits, wrap, correct)
             events = events + ev
-    corr = None
-    if np.any(x_zero):
-        corr = -x_zero[:, None, None, None] * w.weight_sums[None, :, None, None]
-    return JobAccumulators(raw, zero_point_corrected(raw, corr, spec), events)
+    return JobAccumulators(raw, acc, events)

@@ -1,6 +1,6 @@
 """Which kernel path this host can run: AVX512-VNNI or AVX2 micro-kernels, or portable loops.
 
-"auto" picks the first the host supports of "vnni" (vpdpbusd on ymm: needs avx512vnni and
+"auto" picks the first the host supports of "vnni" (vpdpbusd on zmm: needs avx512vnni and
 avx512vl), "avx2" (vpmaddubsw + vpmaddwd) and "portable" (plain Numba loops). Features are
 what Numba compiles for: NUMBA_CPU_FEATURES when set (with NUMBA_CPU_NAME, e.g. to build the
 AVX2-only code of a Zen 3 on a newer CPU, as benchmarks/bench_kernels.py does), else the host's

@@ -18,6 +18,7 @@ from numba.extending import intrinsic
 
 I8, I16, I32, I64 = ir.IntType(8), ir.IntType(16), ir.IntType(32), ir.IntType(64)
 V8I32 = ir.VectorType(I32, 8)
+V16I32 = ir.VectorType(I32, 16)
 V16I16 = ir.VectorType(I16, 16)
 V32I8 = ir.VectorType(I8, 32)
 
@@ -31,11 +32,19 @@ def const64(value: int):
     return ir.Constant(I64, value)
 
 
-def broadcast_dword(builder, ptr8):
-    """Load 4 bytes and repeat them in all 8 dword lanes (vpbroadcastd, or an {1to8} operand)."""
+def broadcast_dword(builder, ptr8, lanes: int = 8):
+    """Load 4 bytes and repeat them in all `lanes` dword lanes (vpbroadcastd, or an {1toN}
+    operand)."""
+    vtype = ir.VectorType(I32, lanes)
     word = builder.load(builder.bitcast(ptr8, I32.as_pointer()), align=1)
-    vec = builder.insert_element(ir.Constant(V8I32, None), word, ir.Constant(I32, 0))
-    return builder.shuffle_vector(vec, ir.Constant(V8I32, None), ir.Constant(V8I32, [0] * 8))
+    vec = builder.insert_element(ir.Constant(vtype, None), word, ir.Constant(I32, 0))
+    return builder.shuffle_vector(vec, ir.Constant(vtype, None), ir.Constant(vtype, [0] * lanes))
+
+
+def split_half(builder, v16, half: int):
+    """Lanes 8 * half .. 8 * half + 7 of a <16 x i32> as <8 x i32> (for Frame.write)."""
+    return builder.shuffle_vector(v16, ir.Constant(V16I32, None),
+                                  ir.Constant(V8I32, list(range(8 * half, 8 * half + 8))))
 
 
 @dataclass

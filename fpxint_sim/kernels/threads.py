@@ -6,8 +6,10 @@ helps from about 4 M MACs (64 x 256 x 256: 126 -> 170 GMAC/s on this project's Z
 With OMP_WAIT_POLICY=PASSIVE every region wakes sleeping workers, 20 to 40 us, and even a
 256^3 job runs slower on two threads (157 -> 100 GMAC/s). So a job is split only when its
 single-thread time, estimated from the measured rates below (`benchmarks/bench_kernels.py`),
-gives each thread at least MIN_US_PER_THREAD. The count is set through `set_job_threads`, a
-jitted call: numba.set_num_threads from Python costs several microseconds.
+gives each thread at least MIN_US_PER_THREAD. Importing fpxint_sim sets PASSIVE unless the
+user chose a policy (fpxint_sim/__init__.py): on a machine shared with other jobs, spinning
+workers made ResNet-50's two-thread GEMMs 4-13x slower than one thread. The count is set
+through `set_job_threads`.
 """
 
 from __future__ import annotations
@@ -28,15 +30,19 @@ def threads_for_job(macs: int, b_bytes: int, threads: int) -> int:
     return max(1, min(threads, nb.config.NUMBA_NUM_THREADS, int(est_us // MIN_US_PER_THREAD)))
 
 
-@nb.njit(nogil=True)  # not cached: Numba cannot cache the threading layer's ctypes pointers
-def set_job_threads(n):
-    """Numba's thread count for this thread's next parallel regions; returns the previous."""
+def set_job_threads(n: int) -> int:
+    """Numba's thread count for this thread's next parallel regions; returns the previous.
+
+    Plain Python calls (about 2 us each): jitted wrappers would be faster per call, but Numba
+    cannot cache code that holds the threading layer's pointers, so every process compiled
+    them again, 0.3-0.7 s of each `run` (measured), against a few ms for ResNet-50's 608 jobs.
+    """
     previous = nb.get_num_threads()
-    nb.set_num_threads(n)
+    if n != previous:
+        nb.set_num_threads(n)
     return previous
 
 
-@nb.njit(nogil=True)  # not cached, as above
-def current_threads():
-    """numba.get_num_threads() for this thread, without its microseconds of Python checks."""
+def current_threads() -> int:
+    """numba.get_num_threads() for this thread."""
     return nb.get_num_threads()
