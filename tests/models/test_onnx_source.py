@@ -159,8 +159,19 @@ def test_exported_transformer_encoder_gives_the_module_report_numbers(tmp_path, 
         torch.onnx.export(module, inputs, str(path), dynamo=True)
     module_doc = _json(["run", "--model", f"{tmp_path / 'enc.py'}:make"], capsys)
     onnx_doc = _json(["run", "--model", str(path)], capsys)
+    # The integer layers and the vector-unit math are the same; the copies are not: the
+    # exporter spells the head split as Reshape/Transpose (torch copies at three reshapes of
+    # transposed tensors) where the module calls one .contiguous(), so only the data rows
+    # (kind 'data') may differ.
     for key in TOTALS:
-        assert onnx_doc["totals"][key] == module_doc["totals"][key], key
+        assert [ly[key] for ly in onnx_doc["layers"]] == \
+            [ly[key] for ly in module_doc["layers"]], key
+
+    def math_rows(doc):
+        return [(r["vector_ops"], r["in_elements"], r["out_elements"], r["cycles"],
+                 r["fused_into"]) for r in doc["vector_rows"] if r["kind"] == "vector"]
+
+    assert math_rows(onnx_doc) == math_rows(module_doc) and math_rows(module_doc)
     kinds = [ly["kind"] for ly in onnx_doc["layers"]]
     assert kinds == [ly["kind"] for ly in module_doc["layers"]]
     assert kinds.count("act_matmul") == 2 and kinds.count("linear") == 4
