@@ -1,17 +1,23 @@
-"""The model as a torch.fx graph: torch.export first, torch.fx.symbolic_trace where it cannot.
+"""The model as a torch.fx graph: torch.export, or torch.fx.symbolic_trace where it is exact.
 
-An ExportedProgram is used as given (its `.module()`). A TorchScript module is refused with
-an InputError naming the formats that work: its graph is TorchScript IR, not an fx graph.
+An ExportedProgram is used as given (its `.module()`). An nn.Module is first traced with
+torch.fx, with only the modules the capture knows as ops kept as leaves (Linear, a zero-padded
+Conv2d, BatchNorm, activations, pooling, ...: every other module, nn.MultiheadAttention
+included, is traced into, so no op hides inside a leaf). A model fx cannot trace (control
+flow on values or shapes, library modules that branch) goes through torch.export. Both give
+the same ops; fx is tried first because it costs a tenth of export, whose import alone takes
+about 1.5 s (docs/design.md 4.1). A TorchScript module is refused with an InputError naming
+the formats that work: its graph is TorchScript IR, not an fx graph.
 """
 
 from __future__ import annotations
 
 import inspect
+import sys
 from contextlib import contextmanager
 
 import torch
 from torch import fx, nn
-from torch.export import ExportedProgram
 from torch.fx.passes.shape_prop import ShapeProp
 
 from fpxint_sim.errors import InputError
@@ -44,11 +50,43 @@ def refuse_torchscript(model) -> None:
                          f"expanded; give {', '.join(WORKING_FORMATS)}")
 
 
+# Modules kept whole by the fx trace: each is one op the capture names and handles as a module
+# call (capture/op_names.py); anything else is traced into.
+LEAF_MODULES = (nn.Linear, nn.BatchNorm1d, nn.BatchNorm2d, nn.LayerNorm, nn.ReLU, nn.ReLU6,
+                nn.GELU, nn.SiLU, nn.Sigmoid, nn.Tanh, nn.Softmax, nn.Hardswish,
+                nn.Hardsigmoid, nn.LeakyReLU, nn.MaxPool2d, nn.AvgPool2d,
+                nn.AdaptiveAvgPool2d, nn.Dropout, nn.Identity, nn.Flatten)
+
+
+class _KnownLeavesTracer(fx.Tracer):
+    def is_leaf_module(self, m: nn.Module, qualname: str) -> bool:
+        if type(m) is nn.Conv2d:  # other padding modes and 'same' are traced to F.pad + conv
+            return m.padding_mode == "zeros" and not isinstance(m.padding, str)
+        return type(m) in LEAF_MODULES
+
+
+def _fx_trace(model: nn.Module, example_inputs: tuple, kwargs: dict) -> fx.GraphModule:
+    """The torch.fx graph of `model` with shapes propagated; raises when fx cannot trace it or
+    the traced graph does not run on the inputs."""
+    graph = _KnownLeavesTracer().trace(model)
+    gm = fx.GraphModule(model, graph, model.__class__.__name__)
+    # placeholders follow forward's signature: keyword inputs bound into that order
+    bound = inspect.signature(model.forward).bind(*example_inputs, **kwargs)
+    bound.apply_defaults()
+    ShapeProp(gm).propagate(*bound.arguments.values())
+    return gm
+
+
+def _is_exported_program(model) -> bool:
+    export = sys.modules.get("torch.export")  # a program exists only once torch.export loaded
+    return export is not None and isinstance(model, export.ExportedProgram)
+
+
 def graph_module(model, example_inputs: tuple, example_kwargs: dict | None = None
                  ) -> tuple[fx.GraphModule, str]:
     """(GraphModule computing the model, how it was captured)."""
     refuse_torchscript(model)
-    if isinstance(model, ExportedProgram):
+    if _is_exported_program(model):
         return model.module(), "torch.export program (given)"
     if not isinstance(model, nn.Module):
         raise InputError(f"cannot capture a {type(model).__name__}: give "
@@ -59,17 +97,14 @@ def graph_module(model, example_inputs: tuple, example_kwargs: dict | None = Non
     kwargs = dict(example_kwargs or {})
     with _eval_mode(model):
         try:
-            ep = torch.export.export(model, example_inputs, kwargs, strict=False)
-            return ep.module(), "torch.export (strict=False)"
-        except Exception as e:  # any export failure: fall back to torch.fx
-            export_error = _first_line(e)
+            return _fx_trace(model, example_inputs, kwargs), "torch.fx.symbolic_trace"
+        except Exception as e:  # any fx failure: torch.export
+            fx_error = _first_line(e)
         try:
-            gm = fx.symbolic_trace(model)
-            # placeholders follow forward's signature: keyword inputs bound into that order
-            bound = inspect.signature(model.forward).bind(*example_inputs, **kwargs)
-            bound.apply_defaults()
-            ShapeProp(gm).propagate(*bound.arguments.values())
-            return gm, f"torch.fx.symbolic_trace (torch.export failed: {export_error})"
+            import torch.export  # loaded only when fx cannot trace the model
+
+            ep = torch.export.export(model, example_inputs, kwargs, strict=False)
+            return ep.module(), f"torch.export (strict=False; torch.fx: {fx_error})"
         except Exception as e:  # report both failures in one line
-            raise InputError(f"cannot capture {type(model).__name__}: torch.export: "
-                             f"{export_error}; torch.fx: {_first_line(e)}") from e
+            raise InputError(f"cannot capture {type(model).__name__}: torch.fx: {fx_error}; "
+                             f"torch.export: {_first_line(e)}") from e

@@ -61,4 +61,5 @@ def test_lower_lists_every_op_of_digits_with_its_kind(capsys):
         "features.0", "features.3", "features.6", "features.9", "classifier.1",
         "classifier.3"]
     assert graph["counts"].get("unhandled", 0) == 0
-    assert kinds["relu"] == "vector" and sum(graph["counts"].values()) == len(graph["ops"])
+    assert {op["op"]: op["kind"] for op in graph["ops"]}["relu"] == "vector"
+    assert sum(graph["counts"].values()) == len(graph["ops"])
