@@ -18,7 +18,6 @@ from contextlib import contextmanager
 
 import torch
 from torch import fx, nn
-from torch.fx.passes.shape_prop import ShapeProp
 
 from fpxint_sim.errors import InputError
 
@@ -65,6 +64,23 @@ class _KnownLeavesTracer(fx.Tracer):
         return type(m) in LEAF_MODULES
 
 
+class TensorShape(tuple):
+    """A traced tensor's shape, kept in node.meta['tensor_meta'] where op_names.node_shape
+    reads it (fx's ShapeProp does the same but imports sympy, a quarter second, to do it)."""
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self)
+
+
+class _ShapeRecorder(fx.Interpreter):
+    def run_node(self, n: fx.Node):
+        out = super().run_node(n)
+        if isinstance(out, torch.Tensor):
+            n.meta["tensor_meta"] = TensorShape(int(d) for d in out.shape)
+        return out
+
+
 def _fx_trace(model: nn.Module, example_inputs: tuple, kwargs: dict) -> fx.GraphModule:
     """The torch.fx graph of `model` with shapes propagated; raises when fx cannot trace it or
     the traced graph does not run on the inputs."""
@@ -73,7 +89,8 @@ def _fx_trace(model: nn.Module, example_inputs: tuple, kwargs: dict) -> fx.Graph
     # placeholders follow forward's signature: keyword inputs bound into that order
     bound = inspect.signature(model.forward).bind(*example_inputs, **kwargs)
     bound.apply_defaults()
-    ShapeProp(gm).propagate(*bound.arguments.values())
+    with torch.no_grad():
+        _ShapeRecorder(gm).run(*bound.arguments.values())
     return gm
 
 
