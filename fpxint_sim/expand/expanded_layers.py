@@ -28,6 +28,13 @@ from fpxint_sim.series.int_ops import conv2d_out_hw
 from fpxint_sim.series.series import Series
 
 
+def expand_weight(weight: torch.Tensor, cfg: ExpansionConfig, name: str) -> Series:
+    """The weight series of layer `name`: per output channel (axis 0), as `cfg` says. The
+    weights go in as they are; expand_tensor makes its one float64 copy (exact)."""
+    return expand_tensor(weight.detach().numpy(), bits=cfg.w_bits, terms=cfg.w_terms, axis=0,
+                         scale_policy=cfg.scale_policy, name=f"{name}.weight")
+
+
 class _ExpandedBase(nn.Module):
     """Holds the weight series and the run-time statistics of one expanded layer."""
 
@@ -37,13 +44,12 @@ class _ExpandedBase(nn.Module):
                  weight_series: Series | None = None):
         super().__init__()
         self.cfg, self.layer_name = cfg, name
-        w = weight.detach().to(torch.float64)
+        w = weight.detach()
         if weight_series is None and not cfg.float_weights:
-            weight_series = expand_tensor(w.numpy(), bits=cfg.w_bits, terms=cfg.w_terms, axis=0,
-                                          scale_policy=cfg.scale_policy, name=f"{name}.weight")
+            weight_series = expand_weight(w, cfg, name)
         # (a series given was expanded from these very weights, by another capture)
         self.weight_series = weight_series
-        self.float_weight = w if cfg.float_weights else None
+        self.float_weight = w.to(torch.float64) if cfg.float_weights else None
         self.bias_f64 = None if bias is None else bias.detach().to(torch.float64)
         self.a_term_counts: list[int] = []  # activation terms used, one entry per forward
         self.jobs_per_forward: list[int] = []

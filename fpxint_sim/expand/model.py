@@ -10,6 +10,7 @@ Basis model k keeps the k-th integer weight term of every layer.
 from __future__ import annotations
 
 import copy
+import os
 import warnings
 from dataclasses import dataclass, field
 
@@ -19,7 +20,12 @@ from fpxint_sim.capture.act_matmul import ActMatmul
 from fpxint_sim.capture.trace import refuse_torchscript
 from fpxint_sim.expand.config import ExpansionConfig
 from fpxint_sim.expand.expanded_act_matmul import ExpandedActMatmul
-from fpxint_sim.expand.expanded_layers import ExpandedConv2d, ExpandedLinear, _ExpandedBase
+from fpxint_sim.expand.expanded_layers import (
+    ExpandedConv2d,
+    ExpandedLinear,
+    _ExpandedBase,
+    expand_weight,
+)
 from fpxint_sim.expand.fold_bn import fold_batchnorm
 from fpxint_sim.series.series import Series
 
@@ -90,16 +96,42 @@ def _expandable(m: nn.Module, cfg: ExpansionConfig) -> bool:
         m.padding, str)
 
 
-def _expanded(layer: nn.Module, cfg: ExpansionConfig, name: str, weights_from=None):
-    if isinstance(layer, ActMatmul):
-        return ExpandedActMatmul(cfg, name)
+def _reused_series(layer: nn.Module, cfg: ExpansionConfig, name: str, weights_from):
+    """The weight series of the same layer in `weights_from` when it fits, else None."""
     cls = ExpandedLinear if isinstance(layer, nn.Linear) else ExpandedConv2d
     same = None if weights_from is None else weights_from.layers.get(name)
     series = getattr(same, "weight_series", None)
     if series is not None and (type(same) is not cls or tuple(series.shape) != tuple(
             layer.weight.shape) or same.cfg != cfg):
         series = None
+    return series
+
+
+def _expanded(layer: nn.Module, cfg: ExpansionConfig, name: str, weights_from=None,
+              series=None):
+    if isinstance(layer, ActMatmul):
+        return ExpandedActMatmul(cfg, name)
+    cls = ExpandedLinear if isinstance(layer, nn.Linear) else ExpandedConv2d
+    if series is None:
+        series = _reused_series(layer, cfg, name, weights_from)
     return cls(layer, cfg, name, series)
+
+
+def _weight_series_on_threads(todo: list, cfg: ExpansionConfig, weights_from) -> dict:
+    """{layer name: weight series} of the layers to expand, computed on up to two threads (the
+    series step releases the GIL; each layer's series is its own, so the result is the same
+    in any order). The first failing layer, in model order, raises its error."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = [(full, child) for _parent, _name, child, full in todo
+            if not isinstance(child, ActMatmul) and not cfg.float_weights
+            and _reused_series(child, cfg, full, weights_from) is None]
+    if len(jobs) < 2:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        futures = [(full, pool.submit(expand_weight, child.weight, cfg, full))
+                   for full, child in jobs]
+        return {full: f.result() for full, f in futures}
 
 
 def expand_model(module: nn.Module, cfg: ExpansionConfig | None = None,
@@ -122,24 +154,27 @@ def expand_model(module: nn.Module, cfg: ExpansionConfig | None = None,
         result.module = _expanded(m, cfg, "", weights_from)
         result.layers[""] = result.module
         return result
-    for parent_name, parent in list(m.named_modules()):
-        for child_name, child in list(parent.named_children()):
-            full = f"{parent_name}.{child_name}" if parent_name else child_name
-            if isinstance(child, (_ExpandedBase, ExpandedActMatmul)):
-                continue
-            if _expandable(child, cfg):
-                new = _expanded(child, cfg, full, weights_from)
-                parent._modules[child_name] = new
-                result.layers[full] = new
-            elif isinstance(child, ActMatmul):
-                result.float_layers.append((full, "ActMatmul (activations kept float)"))
-            elif any(True for _ in child.parameters(recurse=False)):
-                # a captured graph keeps the tensors of its functional ops in bare holders
-                what = "tensors of float graph ops" if type(child) is nn.Module else type(
-                    child).__name__
-                result.float_layers.append((full, what))
-            elif type(child).__name__.endswith("SelfAttention"):
-                # Its Q/K/V Linears are expanded; the activation x activation matmuls inside
-                # (Q K^T, softmax x V) are functional ops this expander leaves in float.
-                result.float_layers.append((full, "attention matmuls QK^T and AV (float)"))
+    todo = [(parent, child_name, child, f"{parent_name}.{child_name}" if parent_name
+             else child_name)
+            for parent_name, parent in list(m.named_modules())
+            for child_name, child in list(parent.named_children())
+            if not isinstance(child, (_ExpandedBase, ExpandedActMatmul))]
+    series = _weight_series_on_threads([t for t in todo if _expandable(t[2], cfg)], cfg,
+                                       weights_from)
+    for parent, child_name, child, full in todo:
+        if _expandable(child, cfg):
+            new = _expanded(child, cfg, full, weights_from, series.get(full))
+            parent._modules[child_name] = new
+            result.layers[full] = new
+        elif isinstance(child, ActMatmul):
+            result.float_layers.append((full, "ActMatmul (activations kept float)"))
+        elif any(True for _ in child.parameters(recurse=False)):
+            # a captured graph keeps the tensors of its functional ops in bare holders
+            what = "tensors of float graph ops" if type(child) is nn.Module else type(
+                child).__name__
+            result.float_layers.append((full, what))
+        elif type(child).__name__.endswith("SelfAttention"):
+            # Its Q/K/V Linears are expanded; the activation x activation matmuls inside
+            # (Q K^T, softmax x V) are functional ops this expander leaves in float.
+            result.float_layers.append((full, "attention matmuls QK^T and AV (float)"))
     return result

@@ -11,7 +11,7 @@ import numba as nb
 import numpy as np
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)  # nogil: a model's layers expand on threads at once
 def quantize_rows(r, scale, zero_point, qmin, qmax, q_out, absmax, rowmin, rowmax, rowsq):
     """Quantize r (C, L) row-wise into q_out, replace r by the residual, and return its stats.
 
