@@ -23,7 +23,8 @@ def add_parser(sub):
     add_expansion_args(p, samples=False)
     p.add_argument("--sentences", metavar="FILE", help="minilm: one sentence per line")
     p.add_argument("--baseline", choices=("hqq",),
-                   help="instead of the expansion: HQQ 4-bit weight-only, group 64 (extra 'hqq')")
+                   help="instead of the expansion: HQQ weight-only at --w-bits (default 4), "
+                   "group 64 (extra 'hqq')")
     p.set_defaults(run=run)
 
 
@@ -31,6 +32,8 @@ def run(args) -> int:
     from fpxint_sim.accuracy import evaluate as ev
     from fpxint_sim.models.sentences import default_sentences, read_sentences
 
+    if args.baseline:
+        _check_baseline_flags(args)
     with layer_progress(args, "accuracy: layers run"):
         if args.input and args.model in ("digits_cnn", "minilm"):
             raise InputError(f"--input does not apply to {args.model}: it runs on its own "
@@ -38,12 +41,13 @@ def run(args) -> int:
         if args.model == "digits_cnn":
             if args.sentences:
                 raise InputError("--sentences applies to --model minilm only")
-            result = ev.evaluate_digits_hqq() if args.baseline else ev.evaluate_digits(
+            result = ev.evaluate_digits_hqq(_hqq_bits(args)) if args.baseline else ev.evaluate_digits(
                 config_from_args(args, per_token=False))
         elif args.model == "minilm":
             cfg = config_from_args(args, per_token=True)
             sentences = read_sentences(args.sentences) if args.sentences else default_sentences()
-            result = ev.evaluate_minilm_hqq(sentences) if args.baseline else ev.evaluate_minilm(
+            result = ev.evaluate_minilm_hqq(sentences, _hqq_bits(args)) if args.baseline \
+                else ev.evaluate_minilm(
                 cfg, sentences)
         else:
             from fpxint_sim.models.source import resolve_model
@@ -61,6 +65,29 @@ def run(args) -> int:
     else:
         print(format_result(result))
     return 0
+
+
+# expansion flags that mean nothing to HQQ (weight-only, its own group scales, no series)
+NOT_FOR_BASELINE = (("a_bits", "--a-bits"), ("w_terms", "--w-terms"), ("a_terms", "--a-terms"),
+                    ("tol", "--tol"), ("a_max_terms", "--a-max-terms"),
+                    ("truncate", "--truncate"), ("scale_policy", "--scale-policy"),
+                    ("no_clip", "--no-clip"))
+
+
+def _check_baseline_flags(args) -> None:
+    """--baseline hqq replaces the expansion: a flag of the expansion would be ignored, so it
+    is refused; --w-bits sets HQQ's bits (2..8)."""
+    given = [flag for key, flag in NOT_FOR_BASELINE if getattr(args, key, None)]
+    if given:
+        raise InputError(f"{', '.join(given)} set{'s' if len(given) == 1 else ''} the expansion, "
+                         "which --baseline hqq replaces (HQQ weight-only, group 64; only "
+                         "--w-bits applies)")
+    if args.w_bits is not None and not 2 <= args.w_bits <= 8:
+        raise InputError(f"--w-bits {args.w_bits}: HQQ takes 2..8 bits")
+
+
+def _hqq_bits(args) -> int:
+    return 4 if args.w_bits is None else args.w_bits
 
 
 def format_result(r: dict) -> str:

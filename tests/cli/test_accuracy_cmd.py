@@ -43,3 +43,19 @@ def test_empty_sentences_file_is_refused_naming_it(tmp_path, capsys):
     f.write_text("\n\n")
     assert main(["accuracy", "--model", "minilm", "--sentences", str(f)]) == 2
     assert "empty.txt" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("flags", [["--w-terms", "3"], ["--tol", "1e-3"], ["--no-clip"],
+                                   ["--a-bits", "8", "--truncate", "2"]])
+def test_baseline_refuses_expansion_flags_it_would_ignore(flags, capsys):
+    assert main(["accuracy", "--model", "digits_cnn", "--baseline", "hqq", *flags]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "--baseline hqq replaces" in err
+    assert flags[0] in err
+
+
+def test_baseline_takes_its_bits_from_w_bits(capsys):
+    pytest.importorskip("hqq", reason="the HQQ baseline needs the 'hqq' extra")
+    assert main(["accuracy", "--model", "digits_cnn", "--baseline", "hqq", "--w-bits", "3",
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["config"].startswith("HQQ W3 group 64")
