@@ -41,8 +41,8 @@ def run(args) -> int:
         if args.model == "digits_cnn":
             if args.sentences:
                 raise InputError("--sentences applies to --model minilm only")
-            result = ev.evaluate_digits_hqq(_hqq_bits(args)) if args.baseline else ev.evaluate_digits(
-                config_from_args(args, per_token=False))
+            result = ev.evaluate_digits_hqq(_hqq_bits(args)) if args.baseline \
+                else ev.evaluate_digits(config_from_args(args, per_token=False))
         elif args.model == "minilm":
             cfg = config_from_args(args, per_token=True)
             sentences = read_sentences(args.sentences) if args.sentences else default_sentences()
