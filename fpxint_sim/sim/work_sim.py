@@ -109,14 +109,37 @@ def simulate_layer_work(hw: Accelerator, work: LayerWork, memory_model: str = "f
 def simulate_network_work(hw: Accelerator, works: Sequence[LayerWork],
                           on_layer: Callable[[str], None] | None = None,
                           memory_model: str = "fpxint") -> list[LayerRun]:
-    """Every layer in order; `on_layer(name)` is called after each (progress bars)."""
-    runs = []
+    """Every layer in order; `on_layer(name)` is called after each (progress bars).
+
+    A layer whose work equals an earlier one's but for its name (a depthwise topology row split
+    per channel, a model's repeated blocks) shares that layer's costs: the cost is a function
+    of the work alone, so it is computed once per distinct work."""
+    runs, seen = [], {}
     for work in works:
+        key = _cost_key(work)
         try:
-            runs.append(simulate_layer_work(hw, work, memory_model))
+            known = seen.get(key) if key is not None else None
+            run = simulate_layer_work(hw, work, memory_model) if known is None else \
+                dataclasses.replace(known, work=work)
         except InputError as e:  # say which layer could not be costed (once)
             named = f"layer {work.name}:" in str(e)
             raise InputError(str(e) if named else f"layer {work.name}: {e}") from None
+        if key is not None:
+            seen.setdefault(key, run)
+        runs.append(run)
         if on_layer is not None:
             on_layer(work.name)
     return runs
+
+
+def _cost_key(work: LayerWork):
+    """Everything of `work` its costs depend on (all but its name and overflow events, which
+    only name and annotate it), hashable; None when a field cannot be hashed."""
+    key = (work.gemm, work.pairs, work.w_bits, work.a_bits, work.groups, work.w_terms,
+           work.a_terms, work.kind, work.w_term_types, work.a_term_types,
+           tuple(sorted((p, tuple(sorted(ops.items()))) for p, ops in work.epilogue_ops.items())))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key

@@ -74,7 +74,12 @@ def test_json_output_equals_report_json(tmp_path, capsys):
     out = tmp_path / "rep"
     doc = _json_run(["run", "--topology", str(RESNET18), "--hw", str(TPU), "--out", str(out)],
                     capsys)
-    assert (out / "report.json").read_text() == json.dumps(doc, indent=1) + "\n"
+    from fpxint_sim.report.files import report_json_text
+
+    text = (out / "report.json").read_text()
+    assert json.loads(text) == doc and text == report_json_text(doc)
+    layer_lines = [line for line in text.splitlines() if line.startswith('  {"name": ')]
+    assert len(layer_lines) == len(doc["layers"])  # one line per layer
     assert doc["run"]["source"]["kind"] == "topology"
     assert doc["run"]["expansion"]["a_terms"] == 4 and doc["run"]["expansion"]["w_terms"] == 2
     assert all(ly["pairs"] == [[i, j] for i in (1, 2) for j in (1, 2, 3, 4)]
