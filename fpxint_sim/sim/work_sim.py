@@ -135,8 +135,9 @@ def simulate_network_work(hw: Accelerator, works: Sequence[LayerWork],
 def _cost_key(work: LayerWork):
     """Everything of `work` its costs depend on (all but its name and overflow events, which
     only name and annotate it), hashable; None when a field cannot be hashed."""
-    key = (work.gemm, work.pairs, work.w_bits, work.a_bits, work.groups, work.w_terms,
-           work.a_terms, work.kind, work.w_term_types, work.a_term_types,
+    # gemm.conv is outside GemmShape's equality, but SCALE-Sim's memory model reads its geometry
+    key = (work.gemm, work.gemm.conv, work.pairs, work.w_bits, work.a_bits, work.groups,
+           work.w_terms, work.a_terms, work.kind, work.w_term_types, work.a_term_types,
            tuple(sorted((p, tuple(sorted(ops.items()))) for p, ops in work.epilogue_ops.items())))
     try:
         hash(key)
