@@ -3,11 +3,12 @@
 An ExportedProgram is used as given (its `.module()`). An nn.Module is first traced with
 torch.fx, with only the modules the capture knows as ops kept as leaves (Linear, a zero-padded
 Conv2d, BatchNorm, activations, pooling, ...: every other module, nn.MultiheadAttention
-included, is traced into, so no op hides inside a leaf). A model fx cannot trace (control
-flow on values or shapes, library modules that branch) goes through torch.export. Both give
-the same ops; fx is tried first because it costs a tenth of export, whose import alone takes
-about 1.5 s (docs/design.md 4.1). A TorchScript module is refused with an InputError naming
-the formats that work: its graph is TorchScript IR, not an fx graph.
+included, is traced into, so no op hides inside a leaf). A model fx cannot trace exactly
+(control flow on values or shapes, library modules that branch, modules with hooks, which fx
+would drop) goes through torch.export. Both give the same ops; fx is tried first because it
+costs a tenth of export, whose import alone takes about 1.5 s (docs/design.md 4.1).
+A TorchScript module is refused with an InputError naming the formats that work: its graph is
+TorchScript IR, not an fx graph.
 """
 
 from __future__ import annotations
@@ -81,9 +82,25 @@ class _ShapeRecorder(fx.Interpreter):
         return out
 
 
+HOOKS = ("_forward_hooks", "_forward_pre_hooks", "_forward_hooks_with_kwargs",
+         "_backward_hooks", "_backward_pre_hooks")
+
+
+def _hooked(model: nn.Module) -> str:
+    """The first module with hooks of its own ('' if none): fx traces `forward`, not
+    `__call__`, so a hook would be left out of the graph; torch.export keeps it."""
+    for name, m in model.named_modules():
+        if any(getattr(m, h, None) for h in HOOKS):
+            return name or type(m).__name__
+    return ""
+
+
 def _fx_trace(model: nn.Module, example_inputs: tuple, kwargs: dict) -> fx.GraphModule:
-    """The torch.fx graph of `model` with shapes propagated; raises when fx cannot trace it or
-    the traced graph does not run on the inputs."""
+    """The torch.fx graph of `model` with shapes propagated; raises when fx cannot trace it
+    exactly (a module with hooks) or the traced graph does not run on the inputs."""
+    hooked = _hooked(model)
+    if hooked:
+        raise RuntimeError(f"module {hooked} has hooks, which fx tracing would drop")
     graph = _KnownLeavesTracer().trace(model)
     gm = fx.GraphModule(model, graph, model.__class__.__name__)
     # placeholders follow forward's signature: keyword inputs bound into that order

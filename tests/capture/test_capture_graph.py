@@ -133,6 +133,19 @@ def test_torch_export_is_the_fallback_when_fx_cannot_trace(monkeypatch):
         assert torch.equal(got, want)
 
 
+def test_a_model_with_hooks_goes_through_export_so_the_hooks_stay_in_the_graph():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 4), nn.Linear(4, 2)).eval()
+    model[0].register_forward_hook(lambda _m, _i, out: out * 10.0)
+    x = torch.randn(3, 4)
+    c = capture_model(model, (x,))
+    assert c.method.startswith("torch.export") and "has hooks" in c.method
+    # the hook's op is an op of the graph, between the two layers: expansion, which replaces
+    # the layers, keeps it (an fx graph had only the two layers, and lost it)
+    assert [op.op for op in c.ops if op.kind in ("integer", "vector")] == [
+        "linear", "mul", "linear"]
+
+
 def test_a_library_module_is_traced_into_not_kept_as_a_leaf():
     # fx cannot trace nn.MultiheadAttention's branches: export takes it, and its projections
     # and attention products become integer jobs instead of one opaque module call
