@@ -74,6 +74,10 @@ def _settings(args, hw) -> dict:
     _positive("truncate", args.truncate, 2)
     full = settings_from_args(args)
     for flag in ("w_bits", "a_bits"):  # integer terms on both sides: 2..8 bits
+        if full[flag] == 16:  # 16 = float in accuracy/verify; run costs integer jobs only
+            raise InputError(f"--{flag.replace('_', '-')} 16 (float) has no integer jobs to "
+                             "cost here: run takes 2..8 bits; W4A16 values are checked by "
+                             "`verify --w-bits 4 --a-bits 16` and costed by `generate`")
         check_bits(full[flag], f"--{flag.replace('_', '-')}")
     check_operand_bits(hw, full["w_bits"], full["a_bits"])
     s = {k: full[k] for k in ("w_bits", "a_bits", "w_terms", "a_terms", "truncate", "a_clip")}

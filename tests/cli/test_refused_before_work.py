@@ -29,3 +29,11 @@ def test_demo_refuses_a_folder_of_user_files_before_printing(tmp_path, capsys, m
     captured = capsys.readouterr()
     assert captured.out == "" and "not an fpxint_sim report" in captured.err
     assert (tmp_path / "fpxint_sim_demo" / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("flag", ["--a-bits", "--w-bits"])
+def test_run_with_16_bit_float_terms_points_to_the_commands_that_take_them(capsys, flag):
+    assert main(["run", "--model", "digits_cnn", flag, "16", "--json"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert f"{flag} 16 (float)" in err and "verify --w-bits 4 --a-bits 16" in err
