@@ -42,17 +42,19 @@ def run(args) -> int:
         verify_w4a16.check_request(args, hw)  # before any model work
     source = resolve_model(args.model, args.input, args.samples, VERIFY_SAMPLES)
     source.reference()  # a model that fails on its inputs: one line naming both
+    cfg = config_from_args(args, source.per_token)
     if w4a16:
-        return verify_w4a16.run(args, source, config_from_args(args, source.per_token), hw,
-                                layer_progress(args, "verify: layers run"))
-    with layer_progress(args, "verify: layers run"):
-        result = verify_source(source, config_from_args(args, source.per_token), hw,
-                               allow_float=frozenset(args.allow_float))
+        result = verify_w4a16.run(args, source, cfg, hw, layer_progress(args, "verify: layers run"))
+        formatted = verify_w4a16.format_result
+    else:
+        with layer_progress(args, "verify: layers run"):
+            result = verify_source(source, cfg, hw, allow_float=frozenset(args.allow_float))
+        formatted = format_result
     if args.json:
         json.dump(result, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        print(format_result(result))
+        print(formatted(result))
     return 0 if result["ok"] else 1
 
 

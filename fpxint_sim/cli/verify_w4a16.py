@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
-
 from fpxint_sim.errors import InputError
 from fpxint_sim.report.text_table import format_table, model_label
 
@@ -33,17 +30,12 @@ def check_request(args, hw) -> None:
     check_w4a16_request(settings_from_args(args)["w_bits"], hw)
 
 
-def run(args, source, cfg, hw, progress) -> int:
+def run(args, source, cfg, hw, progress) -> dict:
+    """The W4A16 verify result (verify_cmd prints it with format_result below)."""
     from fpxint_sim.verify.w4a16_check import verify_w4a16_source
 
     with progress:
-        result = verify_w4a16_source(source, cfg, hw, allow_float=frozenset(args.allow_float))
-    if args.json:
-        json.dump(result, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        print(format_result(result))
-    return 0 if result["ok"] else 1
+        return verify_w4a16_source(source, cfg, hw, allow_float=frozenset(args.allow_float))
 
 
 def format_result(r: dict) -> str:

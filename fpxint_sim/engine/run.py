@@ -53,7 +53,8 @@ def check_weight_operands(em, hw: Accelerator) -> None:
 
 @contextmanager
 def engine_attached(em, backend: EngineBackend):
-    """Every expanded layer of `em` runs on `backend` inside the block, on BLAS after it."""
+    """Every expanded layer of `em` runs on `backend` inside the block (the integer engine, or
+    the W4A16 one), on its PyTorch path after it."""
     for layer in em.layers.values():
         layer.job_backend = backend
     try:

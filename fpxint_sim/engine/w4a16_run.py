@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from fpxint_sim.engine.run import engine_attached
 from fpxint_sim.errors import InputError
 from fpxint_sim.expand.w4a16_layers import W4A16Linear, term_scales
 from fpxint_sim.hw.schema import Accelerator
@@ -174,10 +175,5 @@ def w4a16_engine_attached(em, hw: Accelerator, observer=None):
     backend = W4A16EngineBackend(hw, observer)
     for layer in em.layers.values():
         backend.check_layer(layer)
-    for layer in em.layers.values():
-        layer.job_backend = backend
-    try:
+    with engine_attached(em, backend):
         yield backend
-    finally:
-        for layer in em.layers.values():
-            layer.job_backend = None
