@@ -10,6 +10,7 @@ from fpxint_sim.dse.space import SweepPoint, sram_kib
 from fpxint_sim.engine.overflow_bound import may_overflow
 from fpxint_sim.hw.area import total_area_mm2
 from fpxint_sim.sim.job import JobResult
+from fpxint_sim.sim.vector_cost import simulate_vector_ops
 from fpxint_sim.sim.work_sim import simulate_network_work
 
 ENERGY_KINDS = ("mac", "ifmap_sram", "filter_sram", "ofmap_sram", "dram", "vector", "static")
@@ -44,8 +45,11 @@ def point_row(point: SweepPoint, workload: dict) -> dict:
                                "the point needs its engine run")
         events = 0
     runs = simulate_network_work(hw, workload["works"])
-    total = sum((r.chosen for r in runs), JobResult())
-    naive_total = sum((r.schedule.naive for r in runs), JobResult())
+    # the vector-unit ops between the layers, costed on this accelerator as `run` costs them
+    vector = sum((v.result for v in simulate_vector_ops(hw, workload.get("vector_ops", ()))),
+                 JobResult())
+    total = sum((r.chosen for r in runs), JobResult()) + vector
+    naive_total = sum((r.schedule.naive for r in runs), JobResult()) + vector
     jobs = sum(len(r.work.pairs) * r.work.groups for r in runs)
     n = workload["samples"]  # the batch ran as one; costs are per inference
     row = {"point_id": point.point_id}

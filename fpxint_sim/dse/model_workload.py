@@ -29,21 +29,25 @@ def _error(sqnr_db: float | None) -> float:
 
 def evaluate_expansion(model: str, cfg: ExpansionConfig, hw=None) -> dict:
     """{'error', 'top1_agreement', 'accuracy', 'works': [LayerWork] of the batch, 'samples',
-    'overflow_events'} of one recorded forward pass: on the BLAS path, or with `hw` on the
+    'overflow_events', 'vector_ops': the graph's vector ops and copies} of one recorded
+    forward pass: on the BLAS path, or with `hw` on the
     engine (then 'overflow_events' is the run's total; None on the BLAS path).
 
     error: the output noise-to-signal power ratio 10^(-SQNR/10) against the float model.
     """
     from fpxint_sim.models.source import resolve_model
     from fpxint_sim.workload.model_work import model_work
+    from fpxint_sim.workload.vector_work import model_vector_ops
 
     source = resolve_model(model)
     work = model_work(source, dataclasses.replace(cfg, per_token=source.per_token), hw=hw)
     q = work.quality
     events = None if hw is None else sum(w.overflow_events for w in work.works)
+    graph = getattr(work.expanded, "graph", None)  # the float ops between the layers, as run
+    vector_ops = [] if graph is None else model_vector_ops(source, graph)
     return {"error": _error(q["sqnr_db"]), "top1_agreement": q.get("top1_agreement"),
             "accuracy": q.get("accuracy"), "works": work.works, "samples": work.samples,
-            "overflow_events": events}
+            "overflow_events": events, "vector_ops": vector_ops}
 
 
 def check_sweep_model(model: str) -> None:

@@ -34,3 +34,24 @@ def test_rows_carry_the_engine_events_where_the_bound_fails(tmp_path):
     assert expected > 0 and rows[16]["overflow_events"] == expected
     # the 16-bit accelerator's values are the engine's: its accuracy is that run's
     assert rows[16]["accuracy"] == ran.quality["accuracy"]
+
+
+def test_a_point_costs_what_run_costs_vector_ops_included(tmp_path, capsys):
+    import json
+
+    from fpxint_sim.cli.main import main
+
+    base = (CONFIGS / "tpu_like_int8_ws_32x32.yaml").resolve()
+    space = tmp_path / "space.yaml"
+    space.write_text(f"base_hw: {base}\nhw_axes: {{clock_mhz: [700]}}\n"  # its own clock
+                     "expansion_axes: {w_bits: [4], a_bits: [4], w_terms: [2], a_terms: [2]}\n")
+    run_sweep(load_space(space), "digits_cnn", tmp_path / "out", workers=1, progress=False)
+    [row] = read_rows(tmp_path / "out")
+    assert main(["run", "--model", "digits_cnn", "--hw", str(base), "--w-terms", "2",
+                 "--a-terms", "2", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    n = doc["run"]["source"]["samples"]
+    assert doc["totals"]["vector_rows"]["rows"] > 0  # the ReLUs: part of both
+    assert row["cycles"] == doc["totals"]["cycles"] / n
+    assert row["energy_uj"] == doc["totals"]["energy_total_pj"] / n / 1e6
+    assert row["energy_vector_uj"] == doc["totals"]["energy_pj"]["vector"] / n / 1e6
