@@ -8,6 +8,7 @@ import sys
 from fpxint_sim.cli import verify_w4a16
 from fpxint_sim.cli.expansion_args import add_expansion_args, config_from_args, settings_from_args
 from fpxint_sim.cli.progress import layer_progress
+from fpxint_sim.cli.verify_text import float_layer_lines, left_float_lines
 from fpxint_sim.report.text_table import format_table, model_label
 
 
@@ -74,17 +75,12 @@ def format_result(r: dict) -> str:
              f"pair saturations {r['pair_saturated_events']}",
              f"outputs vs PyTorch expanded network: max |diff| {r['output_max_abs_diff']:.3g}"
              f" ({'bit-identical' if r['outputs_bit_identical'] else 'NOT identical'})"]
-    if r["float_layers"]:
-        names = "; ".join(f"{n} ({t})" for n, t in r["float_layers"][:6])
-        more = len(r["float_layers"]) - 6
-        lines.append(f"left in float: {names}" + (f" and {more} more" if more > 0 else ""))
+    lines += float_layer_lines(r)
     for m in r["first_mismatches"]:
         lines.append(f"  mismatch {m['layer']} job {tuple(m['job'])} {m['what']} "
                      f"index {tuple(m['index'])}: engine {m['engine']}, reference "
                      f"{m['reference']}")
-    for op in r.get("integer_ops_left_float", []):
-        lines.append(f"  {op['name']} ({op['op']}) stayed float: {op['reason']} (allow it "
-                     f"with --allow-float {op['name']})")
+    lines += left_float_lines(r)
     events = r["overflow_events"] + r["pair_saturated_events"]
     if r["mismatched_outputs"] == 0 and not r["outputs_bit_identical"] and events:
         lines.append(f"the engine matches the declared arithmetic; the outputs differ from the "

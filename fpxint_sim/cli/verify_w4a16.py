@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from fpxint_sim.cli.verify_text import float_layer_lines, left_float_lines
 from fpxint_sim.errors import InputError
 from fpxint_sim.report.text_table import format_table, model_label
 
@@ -51,17 +52,12 @@ def format_result(r: dict) -> str:
              f"{r['mismatched_layer_outputs']}",
              f"outputs vs PyTorch W4A16 network: max |diff| {r['output_max_abs_diff']:.3g}"
              f" ({'bit-identical' if r['outputs_bit_identical'] else 'NOT identical'})"]
-    if r["float_layers"]:
-        names = "; ".join(f"{n} ({t})" for n, t in r["float_layers"][:6])
-        more = len(r["float_layers"]) - 6
-        lines.append(f"left in float: {names}" + (f" and {more} more" if more > 0 else ""))
+    lines += float_layer_lines(r)
     for m in r["first_mismatches"]:
         where = "" if m["index"] is None else f" index {tuple(m['index'])}"
         lines.append(f"  mismatch {m['layer']} {m['what']}{where}: engine {m['engine']}, "
                      f"reference {m['reference']}")
-    for op in r["integer_ops_left_float"]:
-        lines.append(f"  {op['name']} ({op['op']}) stayed float: {op['reason']} (allow it "
-                     f"with --allow-float {op['name']})")
+    lines += left_float_lines(r)
     if r["nothing_ran"]:
         lines.append("nothing checked: no W4A16 job ran; a verify needs at least one job")
     lines.append(f"{'OK' if r['ok'] else 'FAILED'}  ({r['seconds']:.1f} s, engine "

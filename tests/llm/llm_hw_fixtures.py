@@ -1,4 +1,5 @@
-"""Small accelerators built in code, with every figure given, for hand-derived costs."""
+"""Small accelerators and a toy decoder built in code, every figure given, for hand-derived
+costs."""
 
 from fpxint_sim.hw.schema import (
     Accelerator,
@@ -10,6 +11,19 @@ from fpxint_sim.hw.schema import (
     VectorUnitSpec,
     W4A16Spec,
 )
+from fpxint_sim.llm.decoder import parse_decoder
+
+# 3 layers, d_model 32, 4 query heads sharing 2 KV heads (head_dim 8), SwiGLU 48, vocab 40
+TOY = parse_decoder("""name: toy
+d_model: 32
+layers: 3
+heads: 4
+kv_heads: 2
+d_ff: 48
+vocab: 40
+mlp: swiglu
+max_context: 64
+""", "toy.yaml")
 
 
 def tiny_hw(mac: str = "int4xfp16", int4xfp16_rate: int = 1, fp16_rate: int = 1,

@@ -2,25 +2,14 @@
 context, identical GEMMs are costed once and multiplied, bad runs are refused."""
 
 import pytest
-from llm_hw_fixtures import tiny_hw
+from llm_hw_fixtures import TOY, tiny_hw
 
 from fpxint_sim.errors import InputError
-from fpxint_sim.llm.decoder import parse_decoder
 from fpxint_sim.llm.formats import parse_format
 from fpxint_sim.llm.gemm_cost import Arithmetic, cost_gemm
 from fpxint_sim.llm.generation import attention_shapes, cost_generation, layer_gemms
 from fpxint_sim.sim.layer_shape import GemmShape
 
-TOY = parse_decoder("""name: toy
-d_model: 32
-layers: 3
-heads: 4
-kv_heads: 2
-d_ff: 48
-vocab: 40
-mlp: swiglu
-max_context: 64
-""", "toy.yaml")
 W4A16 = Arithmetic("w4a16")
 
 

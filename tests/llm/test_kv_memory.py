@@ -4,24 +4,13 @@ nothing of the cache crosses DRAM, and a cache that does not fit is refused."""
 import math
 
 import pytest
-from llm_hw_fixtures import tiny_hw
+from llm_hw_fixtures import TOY, tiny_hw
 
 from fpxint_sim.errors import InputError
-from fpxint_sim.llm.decoder import parse_decoder
 from fpxint_sim.llm.formats import parse_format
 from fpxint_sim.llm.gemm_cost import Arithmetic
 from fpxint_sim.llm.generation import cost_generation
 
-TOY = parse_decoder("""name: toy
-d_model: 32
-layers: 3
-heads: 4
-kv_heads: 2
-d_ff: 48
-vocab: 40
-mlp: swiglu
-max_context: 64
-""", "toy.yaml")
 CACHE_BYTES = 2 * 3 * 2 * 8 * (5 + 4) * 1  # int8 cache after 9 tokens: 864 B
 
 

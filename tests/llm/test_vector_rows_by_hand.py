@@ -1,22 +1,11 @@
 """One decode step's vector-unit ops of a tiny decoder, derived by hand from the op table."""
 
-from llm_hw_fixtures import tiny_hw
+from llm_hw_fixtures import TOY, tiny_hw
 
-from fpxint_sim.llm.decoder import parse_decoder
 from fpxint_sim.llm.formats import parse_format
 from fpxint_sim.llm.gemm_cost import Arithmetic
 from fpxint_sim.llm.generation import cost_generation
 
-TOY = parse_decoder("""name: toy
-d_model: 32
-layers: 3
-heads: 4
-kv_heads: 2
-d_ff: 48
-vocab: 40
-mlp: swiglu
-max_context: 64
-""", "toy.yaml")
 VECTOR = ("input_norm", "rope_q", "rope_k", "residual_add_1", "post_attn_norm", "mlp_act",
           "mlp_gate_mul", "residual_add_2", "softmax", "final_norm")
 
